@@ -1,0 +1,1 @@
+"""Taawun's static-site generator: content/ (YAML + Markdown) → a multilingual static site."""

@@ -1,0 +1,451 @@
+"""Cross-check references and rules between files, then assemble the immutable Site."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import PurePosixPath
+from typing import Any, cast
+
+from pydantic import BaseModel
+
+from .errors import ErrorReport, Severity, SourceLocation
+from .loader import Content, Sourced
+from .models import (
+    Category,
+    Cooperative,
+    Course,
+    Funding,
+    Image,
+    Label,
+    Lesson,
+    Module,
+    Page,
+    Product,
+    ProjectIdea,
+    Region,
+    Sector,
+)
+from .site import CourseTree, ModuleTree, Site
+from .yamlsource import KeyPath
+
+IMAGE_SUFFIXES = {".svg", ".jpg", ".jpeg", ".png", ".webp"}
+EXPIRY_WARNING_DAYS = 60
+
+
+def _items(content: Content, kind: str) -> dict[str, Sourced[Any]]:
+    return cast(dict[str, Sourced[Any]], content.data.get(kind, {}))
+
+
+def assemble(content: Content, report: ErrorReport, today: date) -> Site | None:
+    """Check everything that spans files. Returns None when the config itself is unusable."""
+    checker = _Checker(content, report, today)
+    checker.run()
+    if content.config is None:
+        return None
+    return checker.site()
+
+
+class _Checker:
+    def __init__(self, content: Content, report: ErrorReport, today: date) -> None:
+        self.c = content
+        self.report = report
+        self.today = today
+        self.regions = cast(dict[str, Sourced[Region]], _items(content, "regions"))
+        self.sectors = cast(dict[str, Sourced[Sector]], _items(content, "sectors"))
+        self.categories = cast(dict[str, Sourced[Category]], _items(content, "categories"))
+        self.labels = cast(dict[str, Sourced[Label]], _items(content, "labels"))
+        self.funding = cast(dict[str, Sourced[Funding]], _items(content, "funding"))
+        ents = content.entities
+        self.coops = {k[0]: cast(Sourced[Cooperative], v) for k, v in ents["cooperative"].items()}
+        self.products = self._unique_products(ents["product"])
+        self.projects = {k[0]: cast(Sourced[ProjectIdea], v) for k, v in ents["project"].items()}
+        self.pages = {k[0]: cast(Sourced[Page], v) for k, v in ents["page"].items()}
+        self.courses = {k[0]: cast(Sourced[Course], v) for k, v in ents["course"].items()}
+        self.modules = {k: cast(Sourced[Module], v) for k, v in ents["module"].items()}
+        self.lessons = {k: cast(Sourced[Lesson], v) for k, v in ents["lesson"].items()}
+        self.trees: dict[str, CourseTree] = {}
+
+    # -- helpers -------------------------------------------------------------------------------
+
+    def error(self, where: SourceLocation, code: str, message: str, hint: str = "") -> None:
+        self.report.add(where, code, message, hint)
+
+    def ref(
+        self, src: Sourced[Any], keys: KeyPath, value: str, table: dict[str, Any], what: str
+    ) -> bool:
+        if value in table:
+            return True
+        close = difflib.get_close_matches(value, list(table), n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else f"use the id of an existing {what}"
+        self.error(
+            src.at(*keys), f"unknown-{what.replace(' ', '-')}", f"unknown {what} `{value}`", hint
+        )
+        return False
+
+    def _unique_products(
+        self, raw: dict[tuple[str, ...], Sourced[Any]]
+    ) -> dict[str, Sourced[Product]]:
+        products: dict[str, Sourced[Product]] = {}
+        for (folder, _), src in sorted(raw.items()):
+            product = cast(Product, src.item)
+            if product.cooperative != folder:
+                self.error(
+                    src.at("cooperative"),
+                    "wrong-folder",
+                    f"this product says `cooperative: {product.cooperative}` but sits in the folder `{folder}`",
+                    f"move it to products/{product.cooperative}/ or correct `cooperative`",
+                )
+            if product.id in products:
+                first = products[product.id]
+                self.error(
+                    src.at("id"),
+                    "duplicate-id",
+                    f"the product id `{product.id}` is already used by {first.path}",
+                    "product ids are unique across the whole site: choose another id and file name",
+                )
+                continue
+            products[product.id] = cast(Sourced[Product], src)
+        return products
+
+    # -- checks --------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        self._check_data()
+        self._check_cooperatives()
+        self._check_products()
+        self._check_skus()
+        self._check_projects()
+        self._check_academy()
+        self._check_bodies()
+        self._check_images()
+
+    def _check_data(self) -> None:
+        for src in self.labels.values():
+            for i, region in enumerate(src.item.regions):
+                self.ref(src, ("regions", i), region, self.regions, "region")
+            for i, category in enumerate(src.item.categories):
+                self.ref(src, ("categories", i), category, self.categories, "category")
+
+    def _check_cooperatives(self) -> None:
+        for src in self.coops.values():
+            coop = src.item
+            self.ref(src, ("sector",), coop.sector, self.sectors, "sector")
+            if self.ref(src, ("region",), coop.region, self.regions, "region") and coop.province:
+                provinces = self.regions[coop.region].item.provinces
+                if provinces and coop.province not in provinces:
+                    self.error(
+                        src.at("province"),
+                        "unknown-province",
+                        f"`{coop.province}` is not a province of the region `{coop.region}`",
+                        "use one of: " + ", ".join(provinces),
+                    )
+            if isinstance(coop.delivery.zones, list):
+                for i, zone in enumerate(coop.delivery.zones):
+                    self.ref(src, ("delivery", "zones", i), zone, self.regions, "region")
+            for i, claim in enumerate(coop.labels):
+                self.ref(src, ("labels", i, "label"), claim.label, self.labels, "label")
+                self._check_validity(
+                    src, ("labels", i, "valid_until"), claim.valid_until, claim.label
+                )
+            if coop.onssa and coop.onssa.valid_until:
+                self._check_validity(src, ("onssa", "valid_until"), coop.onssa.valid_until, "ONSSA")
+
+    def _check_validity(self, src: Sourced[Any], keys: KeyPath, until: date, what: str) -> None:
+        if until < self.today:
+            self.error(
+                src.at(*keys),
+                "expired",
+                f"the {what} certificate expired on {until.isoformat()}",
+                "renew it and write the new certificate number and date, or remove the claim",
+            )
+        elif until - self.today <= timedelta(days=EXPIRY_WARNING_DAYS):
+            self.report.add(
+                src.at(*keys),
+                "expires-soon",
+                f"the {what} certificate expires on {until.isoformat()}",
+                "ask the certifier for the renewal now so the label stays on the site",
+                Severity.WARNING,
+            )
+
+    def _check_products(self) -> None:
+        for src in self.products.values():
+            product = src.item
+            coop_src = self.coops.get(product.cooperative)
+            if coop_src is None:
+                self.ref(src, ("cooperative",), product.cooperative, self.coops, "cooperative")
+            if self.ref(src, ("category",), product.category, self.categories, "category"):
+                category = self.categories[product.category].item
+                if category.is_food and coop_src is not None:
+                    self._check_food(src, coop_src)
+            if product.origin:
+                self.ref(src, ("origin", "region"), product.origin.region, self.regions, "region")
+            claims = {c.label: c for c in coop_src.item.labels} if coop_src else {}
+            for i, label in enumerate(product.labels):
+                if not self.ref(src, ("labels", i), label, self.labels, "label"):
+                    continue
+                claim = claims.get(label)
+                if claim is None and coop_src is not None:
+                    self.error(
+                        src.at("labels", i),
+                        "unverified-label",
+                        f"the label `{label}` is not among the cooperative's certified labels",
+                        f"add it with its certificate number and validity under `labels` in "
+                        f"{coop_src.path}, or remove it here",
+                    )
+                elif claim is not None and claim.valid_until < self.today:
+                    self.error(
+                        src.at("labels", i),
+                        "expired",
+                        f"the certificate for `{label}` expired on {claim.valid_until.isoformat()}",
+                        f"renew it in {coop_src.path if coop_src else 'the cooperative file'} or remove the label",
+                    )
+
+    def _check_food(self, src: Sourced[Product], coop_src: Sourced[Cooperative] | None) -> None:
+        product = src.item
+        has_number = bool(product.onssa_number or (coop_src and coop_src.item.onssa))
+        if not has_number and product.onssa_exempt_reason is None:
+            self.error(
+                src.at("category"),
+                "missing-onssa",
+                "a food product needs an ONSSA number before it can be published",
+                "add `onssa` (kind, number) to the cooperative, or `onssa_number` to this product, "
+                "or explain the exemption in `onssa_exempt_reason`",
+            )
+        if product.net_quantity is None and not product.variants:
+            self.error(
+                src.at("id"),
+                "missing-net-quantity",
+                "a food product needs `net_quantity` (it must be on the label)",
+                "add for example `net_quantity: {value: 250, unit: g}`",
+            )
+
+    def _check_skus(self) -> None:
+        owners: dict[str, str] = {}
+        for src in self.products.values():
+            for i, sku in enumerate(src.item.skus):
+                if sku in owners and owners[sku] != src.item.id:
+                    keys: KeyPath = ("variants", i - 1, "sku") if i else ("id",)
+                    self.error(
+                        src.at(*keys),
+                        "duplicate-sku",
+                        f"the SKU `{sku}` is already used by the product `{owners[sku]}`",
+                        "every SKU must be unique across the site",
+                    )
+                owners.setdefault(sku, src.item.id)
+
+    def _check_projects(self) -> None:
+        for src in self.projects.values():
+            idea = src.item
+            self.ref(src, ("sector",), idea.sector, self.sectors, "sector")
+            for i, region in enumerate(idea.regions):
+                self.ref(src, ("regions", i), region, self.regions, "region")
+            for i, fund in enumerate(idea.funding):
+                self.ref(src, ("funding", i), fund, self.funding, "funding source")
+            for i, course in enumerate(idea.courses):
+                self.ref(src, ("courses", i), course, self.courses, "course")
+
+    def _check_academy(self) -> None:
+        for course_id, src in self.courses.items():
+            modules: list[ModuleTree] = []
+            seen_lessons: dict[str, str] = {}
+            for i, module_id in enumerate(src.item.modules):
+                module_src = self.modules.get((course_id, module_id))
+                if module_src is None:
+                    self.error(
+                        src.at("modules", i),
+                        "unknown-module",
+                        f"there is no module `{module_id}` in this course",
+                        f"create academy/{course_id}/{module_id}/module.yaml or remove it from `modules`",
+                    )
+                    continue
+                if module_src.item.id != module_id:
+                    self.error(
+                        module_src.at("id"),
+                        "id-mismatch",
+                        f"the id `{module_src.item.id}` does not match the folder `{module_id}`",
+                        f"change the id to `{module_id}`",
+                    )
+                lessons: list[Lesson] = []
+                for j, lesson_id in enumerate(module_src.item.lessons):
+                    lesson_src = self.lessons.get((course_id, module_id, lesson_id))
+                    if lesson_src is None:
+                        self.error(
+                            module_src.at("lessons", j),
+                            "unknown-lesson",
+                            f"there is no lesson `{lesson_id}` in this module",
+                            f"create academy/{course_id}/{module_id}/{lesson_id}.yaml or remove it",
+                        )
+                        continue
+                    if lesson_id in seen_lessons:
+                        self.error(
+                            module_src.at("lessons", j),
+                            "duplicate-id",
+                            f"the lesson id `{lesson_id}` is already used in module `{seen_lessons[lesson_id]}`",
+                            "lesson ids are unique within a course",
+                        )
+                        continue
+                    seen_lessons[lesson_id] = module_id
+                    lessons.append(lesson_src.item)
+                modules.append(ModuleTree(module_src.item, lessons))
+            self.trees[course_id] = CourseTree(src.item, modules)
+        listed = {
+            (course_id, tree.module.id, lesson.id)
+            for course_id, course in self.trees.items()
+            for tree in course.modules
+            for lesson in tree.lessons
+        }
+        for key, lesson_src in self.lessons.items():
+            if key not in listed and (key[0], key[1]) in self.modules:
+                self.error(
+                    lesson_src.at("id"),
+                    "unlisted-lesson",
+                    "this lesson is not listed in its module.yaml, so nobody could reach it",
+                    f"add `{key[2]}` to `lessons` in academy/{key[0]}/{key[1]}/module.yaml",
+                )
+
+    def _check_bodies(self) -> None:
+        required = ("ar", "fr")
+        kinds = {
+            "cooperative": self.coops,
+            "product": {k: v for k, v in self.c.entities["product"].items()},
+            "project": self.projects,
+            "page": self.pages,
+            "lesson": self.lessons,
+        }
+        for kind, table in kinds.items():
+            for key, src in table.items():
+                full_key = key if isinstance(key, tuple) else (key,)
+                bodies = self.c.bodies.get((kind, full_key), {})
+                for lang in required:
+                    if lang not in bodies:
+                        stem = src.path.rsplit("/", 1)[-1].removesuffix(".yaml")
+                        self.error(
+                            SourceLocation(src.path, 1, 1),
+                            "missing-body",
+                            f"the {'Arabic' if lang == 'ar' else 'French'} text is missing",
+                            f"create `{stem}.{lang}.md` next to this file",
+                        )
+
+    def _check_images(self) -> None:
+        root = self.c.root.resolve()
+        every: list[Sourced[Any]] = [
+            *self.coops.values(),
+            *self.products.values(),
+            *self.projects.values(),
+            *self.courses.values(),
+        ]
+        for src in every:
+            for keys, image in _images(src.item):
+                self._check_image(src, (*keys, "src"), image, root)
+
+    def _check_image(self, src: Sourced[Any], keys: KeyPath, image: Image, root: Any) -> None:
+        rel = PurePosixPath(image.src)
+        target = (root / rel).resolve()
+        if rel.is_absolute() or not target.is_relative_to(root):
+            self.error(
+                src.at(*keys),
+                "image-outside-content",
+                f"the image `{image.src}` is outside the content folder",
+                "put the image under content/media/ and write its path from there, like `media/products/x.jpg`",
+            )
+            return
+        if rel.suffix.lower() not in IMAGE_SUFFIXES:
+            self.error(
+                src.at(*keys),
+                "image-type",
+                f"`{image.src}` is not a supported image type",
+                "use a .jpg, .png, .webp or .svg file",
+            )
+        elif not target.is_file():
+            self.error(
+                src.at(*keys),
+                "image-missing",
+                f"the image `{image.src}` does not exist",
+                "check the spelling of the path; it starts from the content folder, like `media/…`",
+            )
+
+    # -- result --------------------------------------------------------------------------------
+
+    def site(self) -> Site:
+        assert self.c.config is not None
+        products = {k: v.item for k, v in sorted(self.products.items())}
+        coops = {k: v.item for k, v in sorted(self.coops.items())}
+        regions = dict(
+            sorted(((k, v.item) for k, v in self.regions.items()), key=lambda kv: kv[1].order)
+        )
+        by_coop: dict[str, list[Product]] = defaultdict(list)
+        by_category: dict[str, list[Product]] = defaultdict(list)
+        by_region: dict[str, list[Product]] = defaultdict(list)
+        by_label: dict[str, list[Product]] = defaultdict(list)
+        for product in sorted(products.values(), key=lambda p: (p.published, p.id), reverse=True):
+            if product.cooperative not in coops:
+                continue
+            by_coop[product.cooperative].append(product)
+            by_category[product.category].append(product)
+            region = product.origin.region if product.origin else coops[product.cooperative].region
+            by_region[region].append(product)
+            for label in product.labels:
+                by_label[label].append(product)
+        coops_by_region: dict[str, list[Cooperative]] = defaultdict(list)
+        for coop in coops.values():
+            coops_by_region[coop.region].append(coop)
+        projects = {k: v.item for k, v in sorted(self.projects.items())}
+        projects_by_region: dict[str, list[ProjectIdea]] = defaultdict(list)
+        for idea in projects.values():
+            for region in idea.regions:
+                projects_by_region[region].append(idea)
+        bodies: dict[tuple[str, str], dict[str, str]] = {}
+        for (kind, key), langs in self.c.bodies.items():
+            ident = f"{key[0]}/{key[2]}" if kind == "lesson" else key[-1]
+            bodies[(kind, ident)] = {lang: body.text for lang, body in langs.items()}
+        return Site(
+            config=self.c.config,
+            content_root=self.c.root,
+            today=self.today,
+            regions=regions,
+            sectors={k: v.item for k, v in self.sectors.items()},
+            categories=dict(
+                sorted(
+                    ((k, v.item) for k, v in self.categories.items()),
+                    key=lambda kv: (kv[1].order, kv[0]),
+                )
+            ),
+            labels={k: v.item for k, v in self.labels.items()},
+            funding={k: v.item for k, v in self.funding.items()},
+            cooperatives=coops,
+            products=products,
+            projects=projects,
+            courses=dict(sorted(self.trees.items())),
+            pages=dict(
+                sorted(
+                    ((k, v.item) for k, v in self.pages.items()),
+                    key=lambda kv: (kv[1].order, kv[0]),
+                )
+            ),
+            bodies=bodies,
+            media=frozenset(self.c.media),
+            products_by_cooperative=dict(by_coop),
+            products_by_category=dict(by_category),
+            products_by_region=dict(by_region),
+            products_by_label=dict(by_label),
+            cooperatives_by_region=dict(coops_by_region),
+            projects_by_region=dict(projects_by_region),
+        )
+
+
+def _images(model: BaseModel, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Image]]:
+    """Every Image inside a model, with its key path (for error positions)."""
+    if isinstance(model, Image):
+        yield path, model
+        return
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from _images(value, (*path, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from _images(item, (*path, name, i))

@@ -1,0 +1,105 @@
+"""``taawun``: the front door. Exit codes: 0 success, 1 content errors, 2 usage errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from .build import BuildResult, build, check
+from .errors import BuildFailed
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="taawun", description="Build the cooperatives' multilingual site from content/."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = commands.add_parser("build", help="build the site into the output folder")
+    p.add_argument(
+        "--content", type=Path, default=Path("content"), help="content folder (default: content)"
+    )
+    p.add_argument(
+        "--output", type=Path, default=Path("public"), help="output folder (default: public)"
+    )
+
+    p = commands.add_parser("check", help="validate the content; write nothing")
+    p.add_argument("--content", type=Path, default=Path("content"))
+    p.add_argument("--format", choices=["text", "json", "github"], default="text")
+
+    p = commands.add_parser("serve", help="build, serve on localhost and rebuild on change")
+    p.add_argument("--content", type=Path, default=Path("content"))
+    p.add_argument("--output", type=Path, default=Path("public"))
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.content.is_dir():
+        print(f"taawun: the content folder {args.content} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "check":
+        return _check(args.content, args.format)
+    if args.command == "build":
+        return _build(args.content, args.output)
+    from .serve import serve
+
+    return serve(args.content, args.output, args.host, args.port)
+
+
+def _check(content: Path, style: str) -> int:
+    result = check(content)
+    text = result.report.format(style)
+    if style == "json":
+        print(text)
+    elif text:
+        print(text, file=sys.stderr if style == "text" else sys.stdout)
+    if style == "text" and not result.report.has_errors:
+        print(f"✓ {content}: no errors", file=sys.stderr)
+    return EXIT_CONTENT if result.report.has_errors else EXIT_OK
+
+
+def _build(content: Path, output: Path) -> int:
+    try:
+        result = build(content, output)
+    except BuildFailed as failed:
+        print(failed.report.format("text"), file=sys.stderr)
+        print(f"✗ nothing was written; {output} is unchanged", file=sys.stderr)
+        return EXIT_CONTENT
+    print(summary(result, output))
+    return EXIT_OK
+
+
+def summary(result: BuildResult, output: Path) -> str:
+    lines = [w.as_text() for w in result.report.warnings]
+    lines.append(
+        "phase timings: "
+        + ", ".join(f"{stage} {seconds * 1000:.0f} ms" for stage, seconds in result.timings)
+    )
+    per_kind = result.pages_per_kind()
+    langs = sorted({lang for _, lang in per_kind})
+    kinds = sorted({kind for kind, _ in per_kind})
+    lines.append(f"{'pages':<14}" + "".join(f"{lang:>6}" for lang in langs))
+    for kind in kinds:
+        lines.append(f"{kind:<14}" + "".join(f"{per_kind[(kind, lang)]:>6}" for lang in langs))
+    total: Counter[str] = Counter()
+    for (_, lang), n in per_kind.items():
+        total[lang] += n
+    lines.append(f"{'total':<14}" + "".join(f"{total[lang]:>6}" for lang in langs))
+    lines.append(f"✓ built {sum(total.values())} pages into {output}")
+    return "\n".join(lines)
+
+
+def console() -> None:
+    """The console script entry point."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    console()

@@ -1,0 +1,137 @@
+"""A cooperative (or union) under law 112-12: who they are, where, their figures and their terms."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from .common import Centimes, Entity, Image, LocalizedText, NonEmptyStr, Slug, Strict
+
+E164_RE = re.compile(r"^\+[1-9]\d{7,14}$")
+
+
+def _check_phone(value: str) -> str:
+    if not E164_RE.match(value):
+        raise PydanticCustomError(
+            "phone",
+            "`{value}` is not a phone number in international form",
+            {"value": value, "hint": 'write it with +212 and no spaces, like "+212612345678"'},
+        )
+    return value
+
+
+Phone = Annotated[str, AfterValidator(_check_phone)]
+
+
+class Register(Strict):
+    number: NonEmptyStr  # the format is not published; kept as written (domain.md §5)
+    court: LocalizedText
+    date: date
+
+
+class Members(Strict):
+    total: int = Field(ge=1)
+    women: int = Field(ge=0)
+    youth: int = Field(ge=0)
+    as_of: date
+
+    @model_validator(mode="after")
+    def _parts_fit(self) -> Members:
+        for part in ("women", "youth"):
+            if getattr(self, part) > self.total:
+                raise PydanticCustomError(
+                    "members",
+                    "`{part}` ({n}) is larger than `total` ({total})",
+                    {"part": part, "n": getattr(self, part), "total": self.total},
+                )
+        return self
+
+
+class Board(Strict):
+    total: int = Field(ge=1)
+    women: int = Field(ge=0)
+    youth: int = Field(ge=0)
+    chair: Literal["woman", "man"] | None = None
+
+
+class Jobs(Strict):
+    count: int = Field(ge=0)
+    as_of: date
+
+
+class Contact(Strict):
+    phone: Phone
+    whatsapp: Phone | None = None
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    languages: list[Literal["ar", "fr", "zgh", "en", "ary"]] = []
+
+
+class Onssa(Strict):
+    kind: Literal["autorisation", "agrement"]
+    number: NonEmptyStr
+    valid_until: date | None = None
+
+
+class LabelClaim(Strict):
+    label: Slug
+    certificate_no: NonEmptyStr
+    certifier: NonEmptyStr
+    valid_until: date
+
+
+class Delivery(Strict):
+    zones: Literal["national"] | list[Slug]
+    fee: Centimes
+    free_from: Centimes | None = None
+    cod: bool = True
+    cod_max: Centimes | None = None
+    pickup: bool = False
+    lead_time_days: int = Field(ge=0, le=365)
+
+
+class Geo(Strict):
+    lat: float = Field(ge=20, le=36.5)
+    lon: float = Field(ge=-17.5, le=-0.9)
+
+
+class Verified(Strict):
+    by: NonEmptyStr
+    on: date
+
+
+class Cooperative(Entity):
+    name: LocalizedText
+    summary: LocalizedText
+    kind: Literal["cooperative", "union"] = "cooperative"
+    registration: Register = Field(alias="register")  # `register` would shadow BaseModel.register
+    sector: Slug
+    region: Slug
+    province: Slug | None = None
+    commune: LocalizedText | None = None
+    geo: Geo | None = None
+    founded: date
+    members: Members
+    board: Board | None = None
+    jobs: Jobs | None = None
+    contact: Contact
+    onssa: Onssa | None = None
+    labels: list[LabelClaim] = []
+    programs: list[Slug] = []
+    delivery: Delivery
+    photos: list[Image] = Field(default=[], max_length=12)
+    verified: Verified | None = None
+
+    @property
+    def women_led(self) -> bool:
+        """Board majority of women, or a woman in the chair (domain.md §9: a badge, not points)."""
+        if self.board is None:
+            return False
+        return self.board.women * 2 > self.board.total or self.board.chair == "woman"
+
+    @property
+    def youth_led(self) -> bool:
+        return self.board is not None and self.board.youth * 2 > self.board.total

@@ -1,0 +1,463 @@
+"""Render one planned page: build its context (a view per kind) and fill its template."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from markupsafe import Markup
+from PIL import Image as PILImage
+
+from . import i18n, jsonld
+from .markdown import render as markdown
+from .models import Image, LocalizedText, Product, direction
+from .site import Site
+from .theme import Theme
+from .urls import PageSpec, Plan
+
+View = Callable[["Renderer", PageSpec], dict[str, Any]]
+VIEWS: dict[str, View] = {}
+
+
+def view(kind: str) -> Callable[[View], View]:
+    def register(fn: View) -> View:
+        VIEWS[kind] = fn
+        return fn
+
+    return register
+
+
+class Renderer:
+    def __init__(self, site: Site, plan: Plan, theme: Theme) -> None:
+        self.site = site
+        self.plan = plan
+        self.theme = theme
+        self._bodies: dict[tuple[str, str, str], tuple[Markup, str]] = {}
+
+    # -- helpers available to views and templates ----------------------------------------------
+
+    def absolute(self, url: str) -> str:
+        return self.site.config.base_url + url
+
+    def body(self, kind: str, key: str, lang: str) -> Markup:
+        """The long text in ``lang`` (or its fallback, marked with its own lang and dir)."""
+        sources = self.site.bodies.get((kind, key), {})
+        for candidate in i18n.fallback_chain(lang):
+            if candidate in sources:
+                cache_key = (kind, key, candidate)
+                if cache_key not in self._bodies:
+                    self._bodies[cache_key] = (markdown(sources[candidate]), candidate)
+                html, actual = self._bodies[cache_key]
+                if actual == lang:
+                    return html
+                return (
+                    Markup('<div lang="{}" dir="{}">').format(actual, direction(actual))
+                    + html
+                    + Markup("</div>")
+                )
+        return Markup("")
+
+    def render(self, spec: PageSpec) -> str:
+        lang = spec.lang
+        ctx = VIEWS[spec.kind](self, spec)
+        messages = self.theme.messages
+
+        def ui(key: str, **values: Any) -> Markup:
+            text, actual = messages.resolve(key, lang)
+            return i18n.wrap(text.format(**values) if values else text, actual, lang)
+
+        def ui_plain(key: str, **values: Any) -> str:
+            text = messages.resolve(key, lang)[0]
+            return text.format(**values) if values else text
+
+        def url(kind: str, key: str = "", page_no: int = 1) -> str:
+            return self.plan.url(kind, key, lang, page_no)
+
+        alternates = self.plan.languages(spec.kind, spec.key, spec.page_no)
+        crumbs: list[tuple[str, str]] = ctx.pop("breadcrumbs", [])
+        ld: list[dict[str, Any]] = ctx.pop("jsonld", [])
+        if crumbs:
+            ld.append(jsonld.breadcrumbs([(name, self.absolute(u)) for name, u in crumbs]))
+        return self.theme.env.get_template(spec.template).render(
+            site=self.site,
+            config=self.site.config,
+            page=spec,
+            lang=lang,
+            dir=direction(lang),
+            t=lambda text: i18n.localized(text, lang),
+            tt=lambda text: i18n.plain(text, lang),
+            _=ui,
+            _a=ui_plain,
+            url=url,
+            has_page=self.plan.has,
+            money=lambda c: i18n.money(c, lang),
+            number=lambda n: i18n.number(n, lang),
+            percent=lambda share: i18n.percent(share, lang),
+            date=lambda d: i18n.long_date(d, lang),
+            month=lambda m: i18n.month_name(m, lang),
+            canonical=self.absolute(spec.url),
+            alternates=[(code, self.absolute(u)) for code, u in alternates.items()],
+            x_default=self.absolute(alternates.get(self.site.config.default_language, spec.url)),
+            language_links=[(code, i18n.LANGUAGE_NAMES[code], u) for code, u in alternates.items()],
+            breadcrumbs=crumbs,
+            jsonld=Markup("").join(jsonld.script(d) for d in ld),
+            image=lambda img: self.image(img),
+            product_region=self.site.product_region,
+            **ctx,
+        )
+
+    def render_chooser(self) -> str:
+        """The root page: pick a language (plain links; a tiny script follows the browser's)."""
+        config = self.site.config
+        choices = [
+            (
+                lang,
+                i18n.LANGUAGE_NAMES[lang],
+                self.plan.url("home", "", lang),
+                i18n.plain(config.tagline, lang),
+            )
+            for lang in config.full_languages
+        ]
+        return self.theme.env.get_template("choose.html").render(
+            config=config,
+            choices=choices,
+            default=config.default_language,
+            canonical=config.base_url + "/",
+            title=" · ".join(i18n.plain(config.title, lang) for lang in config.full_languages),
+        )
+
+    def image(self, img: Image) -> dict[str, Any]:
+        width, height = _image_size(self.site, img.src)
+        return {"src": "/" + img.src, "width": width, "height": height, "alt": img.alt}
+
+    def crumb(
+        self, spec: PageSpec, *trail: tuple[LocalizedText | str, str]
+    ) -> list[tuple[str, str]]:
+        home = (
+            self.theme.messages.resolve("nav.home", spec.lang)[0],
+            self.plan.url("home", "", spec.lang),
+        )
+        return [
+            home,
+            *(
+                (i18n.plain(n, spec.lang) if isinstance(n, LocalizedText) else n, u)
+                for n, u in trail
+            ),
+        ]
+
+    def msg(self, key: str, lang: str) -> str:
+        return self.theme.messages.resolve(key, lang)[0]
+
+
+_SIZES: dict[str, tuple[int, int]] = {}
+
+
+def _image_size(site: Site, src: str) -> tuple[int, int]:
+    """Intrinsic size, so pages reserve the space (no layout shift). SVG from its attributes."""
+    if src not in _SIZES:
+        path = site.content_root / src
+        if path.suffix == ".svg":
+            head = path.read_text(encoding="utf-8")[:2000]
+            w = re.search(r'<svg[^>]*\swidth="(\d+)', head)
+            h = re.search(r'<svg[^>]*\sheight="(\d+)', head)
+            box = re.search(r'viewBox="[\d.\s-]*?\s([\d.]+)\s+([\d.]+)"', head)
+            if w and h:
+                _SIZES[src] = (int(w.group(1)), int(h.group(1)))
+            elif box:
+                _SIZES[src] = (round(float(box.group(1))), round(float(box.group(2))))
+            else:
+                _SIZES[src] = (800, 800)
+        else:
+            with PILImage.open(path) as im:
+                _SIZES[src] = im.size
+    return _SIZES[src]
+
+
+# -- views -------------------------------------------------------------------------------------
+
+
+def _latest(products: list[Product], n: int) -> list[Product]:
+    return sorted(products, key=lambda p: (p.published, p.id), reverse=True)[:n]
+
+
+@view("home")
+def _home(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    site = r.site
+    return {
+        "featured": _latest(list(site.products.values()), 8),
+        "categories": [
+            (c, len(site.products_by_category.get(c.id, [])))
+            for c in site.categories.values()
+            if site.products_by_category.get(c.id)
+        ],
+        "regions": list(site.regions.values()),
+        "ideas": list(site.projects.values())[:3],
+        "courses": [tree.course for tree in site.courses.values()],
+        "stats": {
+            "cooperatives": len(site.cooperatives),
+            "products": len(site.products),
+            "projects": len(site.projects),
+            "courses": len(site.courses),
+        },
+        "jsonld": [
+            {
+                "@context": "https://schema.org",
+                "@type": "WebSite",
+                "name": i18n.plain(site.config.title, spec.lang),
+                "url": r.absolute(spec.url),
+                "inLanguage": spec.lang,
+            }
+        ],
+    }
+
+
+def _listing(r: Renderer, spec: PageSpec, products: list[Product]) -> dict[str, Any]:
+    per = r.site.config.items_per_page
+    start = (spec.page_no - 1) * per
+    return {
+        "items": products[start : start + per],
+        "total": len(products),
+        "page_no": spec.page_no,
+        "page_count": spec.page_count,
+        "facets": {
+            "categories": [
+                (c, len(r.site.products_by_category.get(c.id, [])))
+                for c in r.site.categories.values()
+                if r.site.products_by_category.get(c.id)
+            ],
+            "regions": [
+                (g, len(r.site.products_by_region.get(g.id, [])))
+                for g in r.site.regions.values()
+                if r.site.products_by_region.get(g.id)
+            ],
+            "labels": [
+                (lb, len(r.site.products_by_label[lb.id]))
+                for lb in r.site.labels.values()
+                if r.site.products_by_label.get(lb.id)
+            ],
+        },
+    }
+
+
+@view("market")
+def _market(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    products = _latest(list(r.site.products.values()), len(r.site.products))
+    ctx = _listing(r, spec, products)
+    ctx["heading"] = r.msg("market.title", spec.lang)
+    ctx["breadcrumbs"] = r.crumb(spec, (ctx["heading"], spec.url))
+    return ctx
+
+
+@view("category")
+def _category(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    category = r.site.categories[spec.key]
+    ctx = _listing(r, spec, r.site.products_by_category[spec.key])
+    ctx["heading"] = i18n.plain(category.name, spec.lang)
+    ctx["heading_text"] = category.name
+    ctx["breadcrumbs"] = r.crumb(
+        spec,
+        (r.msg("market.title", spec.lang), r.plan.url("market", "", spec.lang)),
+        (category.name, spec.url),
+    )
+    return ctx
+
+
+@view("label")
+def _label(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    label = r.site.labels[spec.key]
+    ctx = _listing(r, spec, r.site.products_by_label[spec.key])
+    ctx["heading"] = i18n.plain(label.name, spec.lang)
+    ctx["heading_text"] = label.name
+    ctx["label"] = label
+    ctx["breadcrumbs"] = r.crumb(
+        spec,
+        (r.msg("market.title", spec.lang), r.plan.url("market", "", spec.lang)),
+        (label.name, spec.url),
+    )
+    return ctx
+
+
+@view("regions")
+def _regions(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    site = r.site
+    rows = [
+        (
+            g,
+            len(site.cooperatives_by_region.get(g.id, [])),
+            len(site.products_by_region.get(g.id, [])),
+            len(site.projects_by_region.get(g.id, [])),
+        )
+        for g in site.regions.values()
+    ]
+    return {"rows": rows, "breadcrumbs": r.crumb(spec, (r.msg("nav.regions", spec.lang), spec.url))}
+
+
+@view("region")
+def _region(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    site = r.site
+    region = site.regions[spec.key]
+    return {
+        "region": region,
+        "cooperatives": site.cooperatives_by_region.get(region.id, []),
+        "products": site.products_by_region.get(region.id, []),
+        "ideas": site.projects_by_region.get(region.id, []),
+        "breadcrumbs": r.crumb(
+            spec,
+            (r.msg("nav.regions", spec.lang), r.plan.url("regions", "", spec.lang)),
+            (region.name, spec.url),
+        ),
+    }
+
+
+@view("cooperatives")
+def _cooperatives(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    return {
+        "cooperatives": sorted(
+            r.site.cooperatives.values(), key=lambda c: (r.site.regions[c.region].order, c.id)
+        ),
+        "breadcrumbs": r.crumb(spec, (r.msg("nav.cooperatives", spec.lang), spec.url)),
+    }
+
+
+@view("cooperative")
+def _cooperative(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    site = r.site
+    coop = site.cooperatives[spec.key]
+    url = r.absolute(spec.url)
+    return {
+        "coop": coop,
+        "region": site.regions[coop.region],
+        "sector": site.sectors[coop.sector],
+        "story": r.body("cooperative", coop.id, spec.lang),
+        "products": site.products_by_cooperative.get(coop.id, []),
+        "claims": [(claim, site.labels[claim.label]) for claim in coop.labels],
+        "breadcrumbs": r.crumb(
+            spec,
+            (r.msg("nav.cooperatives", spec.lang), r.plan.url("cooperatives", "", spec.lang)),
+            (coop.name, spec.url),
+        ),
+        "jsonld": [jsonld.organization(site, coop, spec.lang, url)],
+    }
+
+
+@view("product")
+def _product(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    site = r.site
+    product = site.products[spec.key]
+    coop = site.cooperatives[product.cooperative]
+    category = site.categories[product.category]
+    claims = {c.label: c for c in coop.labels}
+    image_url = r.absolute("/" + product.images[0].src)
+    return {
+        "product": product,
+        "coop": coop,
+        "category": category,
+        "region": site.regions[site.product_region(product)],
+        "description": r.body("product", product.id, spec.lang),
+        "claims": [
+            (claims[label], site.labels[label]) for label in product.labels if label in claims
+        ],
+        "onssa_number": site.onssa_number(product) if category.is_food else None,
+        "related": [p for p in site.products_by_cooperative.get(coop.id, []) if p.id != product.id][
+            :4
+        ],
+        "breadcrumbs": r.crumb(
+            spec,
+            (r.msg("market.title", spec.lang), r.plan.url("market", "", spec.lang)),
+            (category.name, r.plan.url("category", category.id, spec.lang)),
+            (product.name, spec.url),
+        ),
+        "jsonld": [jsonld.product(site, product, spec.lang, r.absolute(spec.url), image_url)],
+    }
+
+
+@view("projects")
+def _projects(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    return {
+        "ideas": list(r.site.projects.values()),
+        "breadcrumbs": r.crumb(spec, (r.msg("nav.projects", spec.lang), spec.url)),
+    }
+
+
+@view("project")
+def _project(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    site = r.site
+    idea = site.projects[spec.key]
+    return {
+        "idea": idea,
+        "body": r.body("project", idea.id, spec.lang),
+        "regions": [site.regions[g] for g in idea.regions],
+        "sector": site.sectors[idea.sector],
+        "funding": [site.funding[f] for f in idea.funding],
+        "courses": [site.courses[c].course for c in idea.courses if c in site.courses],
+        "breadcrumbs": r.crumb(
+            spec,
+            (r.msg("nav.projects", spec.lang), r.plan.url("projects", "", spec.lang)),
+            (idea.title, spec.url),
+        ),
+    }
+
+
+@view("academy")
+def _academy(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    return {
+        "courses": list(r.site.courses.values()),
+        "breadcrumbs": r.crumb(spec, (r.msg("nav.academy", spec.lang), spec.url)),
+    }
+
+
+@view("course")
+def _course(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    tree = r.site.courses[spec.key]
+    return {
+        "tree": tree,
+        "course": tree.course,
+        "first_lesson": tree.lessons[0] if tree.lessons else None,
+        "breadcrumbs": r.crumb(
+            spec,
+            (r.msg("nav.academy", spec.lang), r.plan.url("academy", "", spec.lang)),
+            (tree.course.title, spec.url),
+        ),
+        "jsonld": [jsonld.course(r.site, tree.course, spec.lang, r.absolute(spec.url))],
+    }
+
+
+@view("lesson")
+def _lesson(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    course_id, lesson_id = spec.key.split("/")
+    tree = r.site.courses[course_id]
+    lessons = tree.lessons
+    index = next(i for i, lesson in enumerate(lessons) if lesson.id == lesson_id)
+    lesson = lessons[index]
+    return {
+        "tree": tree,
+        "course": tree.course,
+        "module": tree.module_of(lesson_id),
+        "lesson": lesson,
+        "position": index + 1,
+        "body": r.body("lesson", spec.key, spec.lang),
+        "previous": lessons[index - 1] if index > 0 else None,
+        "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+        "breadcrumbs": r.crumb(
+            spec,
+            (r.msg("nav.academy", spec.lang), r.plan.url("academy", "", spec.lang)),
+            (tree.course.title, r.plan.url("course", course_id, spec.lang)),
+            (lesson.title, spec.url),
+        ),
+    }
+
+
+@view("page")
+def _page(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    page = r.site.pages[spec.key]
+    return {
+        "content_page": page,
+        "body": r.body("page", page.id, spec.lang),
+        "breadcrumbs": r.crumb(spec, (page.title, spec.url)),
+    }
+
+
+@view("not_found")
+def _not_found(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    return {}

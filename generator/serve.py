@@ -1,0 +1,146 @@
+"""``taawun serve``: build, serve on localhost, rebuild when content or theme change.
+
+Build errors show in the terminal *and* in the browser: while the last build failed, every HTML page
+is replaced by the error list, and the previous good site stays on disk untouched.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from watchfiles import watch
+
+from .build import build
+from .errors import BuildFailed, ErrorReport
+from .theme import DEFAULT_THEME
+
+RELOAD_PATH = "/__taawun__/version"
+# Polls the build number once a second and reloads the page after a rebuild (serve mode only).
+RELOAD_SCRIPT = (
+    "<script>(()=>{let v=null;setInterval(async()=>{try{const r=await fetch('"
+    + RELOAD_PATH
+    + "');const t=await r.text();if(v!==null&&t!==v)location.reload();v=t}catch(e){}},1000)})()</script>"
+)
+
+
+class DevState:
+    def __init__(self) -> None:
+        self.version = 0
+        self.errors: ErrorReport | None = None
+        self.lock = threading.Lock()
+
+    def rebuild(self, content: Path, output: Path) -> None:
+        try:
+            result = build(content, output)
+        except BuildFailed as failed:
+            with self.lock:
+                self.errors = failed.report
+                self.version += 1
+            print(failed.report.format("text"), file=sys.stderr, flush=True)
+            print(
+                "✗ build failed; serving the error list until it is fixed",
+                file=sys.stderr,
+                flush=True,
+            )
+            return
+        except Exception as exc:  # a broken template must not kill the dev server
+            report = ErrorReport()
+            from .errors import SourceLocation
+
+            report.add(SourceLocation("themes"), "render", f"{type(exc).__name__}: {exc}")
+            with self.lock:
+                self.errors = report
+                self.version += 1
+            print(f"✗ {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+            return
+        with self.lock:
+            self.errors = None
+            self.version += 1
+        for warning in result.report.warnings:
+            print(warning.as_text(), file=sys.stderr)
+        pages = len(result.plan.pages) if result.plan else 0
+        total = sum(seconds for _, seconds in result.timings)
+        print(f"✓ built {pages} pages in {total:.2f} s", flush=True)
+
+
+def error_page(report: ErrorReport) -> bytes:
+    items = "".join(
+        f"<li><code>{html.escape(str(p.location))}</code> {html.escape(p.message)}"
+        + (f"<br><small>{html.escape(p.hint)}</small>" if p.hint else "")
+        + "</li>"
+        for p in report.errors
+    )
+    return (
+        "<!doctype html><html lang='en'><meta charset='utf-8'><title>Build errors</title>"
+        "<style>body{font:16px/1.5 system-ui;margin:2rem;max-width:60rem}li{margin:.6rem 0}"
+        "code{background:#fde8e4;padding:.1rem .3rem}</style>"
+        f"<h1>The site could not be built ({len(report.errors)} error(s))</h1><ol>{items}</ol>"
+        "<p>Fix the files above and save: this page reloads by itself.</p>" + RELOAD_SCRIPT
+    ).encode()
+
+
+def _handler(state: DevState, output: Path) -> type[SimpleHTTPRequestHandler]:
+    class Handler(SimpleHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == RELOAD_PATH:
+                self._send(str(state.version).encode(), "text/plain")
+                return
+            with state.lock:
+                errors = state.errors
+            target = self.translate_path(self.path)
+            is_html = self.path.endswith("/") or target.endswith(".html")
+            if errors is not None and is_html:
+                self._send(error_page(errors), "text/html; charset=utf-8", 500)
+                return
+            if is_html:
+                page = Path(target) / "index.html" if Path(target).is_dir() else Path(target)
+                if page.is_file():
+                    body = page.read_bytes().replace(
+                        b"</body>", RELOAD_SCRIPT.encode() + b"</body>"
+                    )
+                    self._send(body, "text/html; charset=utf-8")
+                    return
+            super().do_GET()
+
+        def _send(self, body: bytes, content_type: str, status: int = 200) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # keep the terminal for build output
+
+    return functools.partial(Handler, directory=str(output))  # type: ignore[return-value]
+
+
+def serve(content: Path, output: Path, host: str, port: int) -> int:
+    state = DevState()
+    state.rebuild(content, output)
+    output.mkdir(parents=True, exist_ok=True)
+    server = ThreadingHTTPServer((host, port), _handler(state, output))
+
+    def watcher() -> None:
+        for _changes in watch(content, DEFAULT_THEME, stop_event=stopping):
+            state.rebuild(content, output)
+
+    stopping = threading.Event()
+    threading.Thread(target=watcher, daemon=True).start()
+    print(
+        f"Serving http://{host}:{port}/ — edit files in {content} and the page reloads. Ctrl+C stops."
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stopping.set()
+        server.server_close()
+    return 0

@@ -1,0 +1,83 @@
+"""The assembled, cross-checked site that URL planning and templates read. Built once per build."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .config import SiteConfig
+from .models import (
+    Category,
+    Cooperative,
+    Course,
+    Funding,
+    Label,
+    Lesson,
+    Module,
+    Page,
+    Product,
+    ProjectIdea,
+    Region,
+    Sector,
+)
+
+
+@dataclass(frozen=True)
+class ModuleTree:
+    module: Module
+    lessons: list[Lesson]
+
+
+@dataclass(frozen=True)
+class CourseTree:
+    course: Course
+    modules: list[ModuleTree]
+
+    @property
+    def lessons(self) -> list[Lesson]:
+        return [lesson for module in self.modules for lesson in module.lessons]
+
+    def module_of(self, lesson_id: str) -> Module:
+        for tree in self.modules:
+            if any(lesson.id == lesson_id for lesson in tree.lessons):
+                return tree.module
+        raise KeyError(lesson_id)
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    content_root: Path
+    today: date
+    regions: Mapping[str, Region]
+    sectors: Mapping[str, Sector]
+    categories: Mapping[str, Category]
+    labels: Mapping[str, Label]
+    funding: Mapping[str, Funding]
+    cooperatives: Mapping[str, Cooperative]
+    products: Mapping[str, Product]
+    projects: Mapping[str, ProjectIdea]
+    courses: Mapping[str, CourseTree]
+    pages: Mapping[str, Page]
+    # Markdown source per (kind, id) and language; lessons use "<course>/<lesson>" as id.
+    bodies: Mapping[tuple[str, str], Mapping[str, str]]
+    media: frozenset[str]
+    products_by_cooperative: Mapping[str, list[Product]] = field(default_factory=dict)
+    products_by_category: Mapping[str, list[Product]] = field(default_factory=dict)
+    products_by_region: Mapping[str, list[Product]] = field(default_factory=dict)
+    products_by_label: Mapping[str, list[Product]] = field(default_factory=dict)
+    cooperatives_by_region: Mapping[str, list[Cooperative]] = field(default_factory=dict)
+    projects_by_region: Mapping[str, list[ProjectIdea]] = field(default_factory=dict)
+
+    def product_region(self, product: Product) -> str:
+        if product.origin is not None:
+            return product.origin.region
+        return self.cooperatives[product.cooperative].region
+
+    def onssa_number(self, product: Product) -> str | None:
+        if product.onssa_number:
+            return product.onssa_number
+        onssa = self.cooperatives[product.cooperative].onssa
+        return onssa.number if onssa else None

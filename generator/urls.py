@@ -1,0 +1,196 @@
+"""The one URL and output-path policy: which pages exist, in which languages, at which paths."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .errors import ErrorReport, SourceLocation, display_path
+from .models import LocalizedText
+from .models.common import FALLBACKS
+from .site import Site
+
+RESERVED_TOP = {
+    "market",
+    "products",
+    "cooperatives",
+    "regions",
+    "projects",
+    "academy",
+    "static",
+    "media",
+}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    kind: str  # home, market, product, cooperative, region, …
+    key: str  # the entity id ("" for singletons; "course/lesson" for lessons)
+    lang: str
+    url: str  # "/ar/products/x/"
+    template: str
+    source: str  # the content file it comes from (for collision messages)
+    page_no: int = 1
+    page_count: int = 1
+
+    @property
+    def output(self) -> str:
+        return self.url.lstrip("/") + ("index.html" if self.url.endswith("/") else "")
+
+
+@dataclass
+class Plan:
+    pages: list[PageSpec] = field(default_factory=list)
+    # (kind, key, page_no) → {lang: url}
+    index: dict[tuple[str, str, int], dict[str, str]] = field(default_factory=dict)
+
+    def add(self, spec: PageSpec) -> None:
+        self.pages.append(spec)
+        self.index.setdefault((spec.kind, spec.key, spec.page_no), {})[spec.lang] = spec.url
+
+    def url(self, kind: str, key: str, lang: str, page_no: int = 1) -> str:
+        """The page in ``lang``, or in the first fallback language it exists in."""
+        urls = self.index.get((kind, key, page_no))
+        if not urls:
+            raise KeyError(f"no page {kind}:{key}:{page_no}")
+        for candidate in (*FALLBACKS.get(lang, (lang,)), *urls):
+            if candidate in urls:
+                return urls[candidate]
+        raise KeyError(f"no page {kind}:{key}")  # pragma: no cover
+
+    def languages(self, kind: str, key: str, page_no: int = 1) -> dict[str, str]:
+        return self.index.get((kind, key, page_no), {})
+
+    def has(self, kind: str, key: str) -> bool:
+        return (kind, key, 1) in self.index
+
+
+def entity_languages(site: Site, text: LocalizedText) -> list[str]:
+    """Full languages always; partial ones (zgh) only where the entity's main text is translated."""
+    return [
+        lang
+        for lang in site.config.languages
+        if lang not in site.config.partial_languages or text.get(lang)
+    ]
+
+
+def plan(site: Site, report: ErrorReport) -> Plan:
+    result = Plan()
+    full = site.config.full_languages
+    per_page = site.config.items_per_page
+
+    def add(
+        kind: str, key: str, langs: Iterable[str], path: str, template: str, source: str
+    ) -> None:
+        for lang in langs:
+            result.add(PageSpec(kind, key, lang, f"/{lang}/{path}", template, source))
+
+    def paginated(kind: str, key: str, count: int, path: str, template: str, source: str) -> None:
+        pages = max(1, math.ceil(count / per_page))
+        for lang in full:
+            for n in range(1, pages + 1):
+                suffix = "" if n == 1 else f"page/{n}/"
+                result.add(
+                    PageSpec(kind, key, lang, f"/{lang}/{path}{suffix}", template, source, n, pages)
+                )
+
+    add("home", "", full, "", "home.html", "site.yaml")
+    paginated("market", "", len(site.products), "market/", "market.html", "products/")
+    for cid, products in site.products_by_category.items():
+        paginated(
+            "category",
+            cid,
+            len(products),
+            f"market/categories/{cid}/",
+            "listing.html",
+            "data/categories.yaml",
+        )
+    for lid, products in site.products_by_label.items():
+        paginated(
+            "label", lid, len(products), f"market/labels/{lid}/", "listing.html", "data/labels.yaml"
+        )
+    add("regions", "", full, "regions/", "regions.html", "data/regions.yaml")
+    for rid in site.regions:
+        add("region", rid, full, f"regions/{rid}/", "region.html", "data/regions.yaml")
+    add("cooperatives", "", full, "cooperatives/", "cooperatives.html", "cooperatives/")
+    for coop in site.cooperatives.values():
+        add(
+            "cooperative",
+            coop.id,
+            entity_languages(site, coop.name),
+            f"cooperatives/{coop.id}/",
+            "cooperative.html",
+            f"cooperatives/{coop.id}.yaml",
+        )
+    for product in site.products.values():
+        add(
+            "product",
+            product.id,
+            entity_languages(site, product.name),
+            f"products/{product.id}/",
+            "product.html",
+            f"products/{product.cooperative}/{product.id}.yaml",
+        )
+    add("projects", "", full, "projects/", "projects.html", "projects/")
+    for idea in site.projects.values():
+        add(
+            "project",
+            idea.id,
+            entity_languages(site, idea.title),
+            f"projects/{idea.id}/",
+            "project.html",
+            f"projects/{idea.id}.yaml",
+        )
+    add("academy", "", full, "academy/", "academy.html", "academy/")
+    for course_id, tree in site.courses.items():
+        langs = entity_languages(site, tree.course.title)
+        add(
+            "course",
+            course_id,
+            langs,
+            f"academy/{course_id}/",
+            "course.html",
+            f"academy/{course_id}/course.yaml",
+        )
+        for lesson in tree.lessons:
+            module = tree.module_of(lesson.id)
+            add(
+                "lesson",
+                f"{course_id}/{lesson.id}",
+                entity_languages(site, lesson.title),
+                f"academy/{course_id}/{lesson.id}/",
+                "lesson.html",
+                f"academy/{course_id}/{module.id}/{lesson.id}.yaml",
+            )
+    for page in site.pages.values():
+        add(
+            "page",
+            page.id,
+            entity_languages(site, page.title),
+            f"{page.id}/",
+            "page.html",
+            f"pages/{page.id}.yaml",
+        )
+    for lang in full:
+        result.add(PageSpec("not_found", "", lang, f"/{lang}/404.html", "404.html", "theme"))
+    _check_collisions(site, result, report)
+    return result
+
+
+def _check_collisions(site: Site, result: Plan, report: ErrorReport) -> None:
+    owners: dict[str, PageSpec] = {}
+    for spec in result.pages:
+        first = owners.get(spec.url)
+        if first is None:
+            owners[spec.url] = spec
+            continue
+        if first.source == spec.source:
+            continue
+        report.add(
+            SourceLocation(display_path(site.content_root / spec.source)),
+            "url-collision",
+            f"two pages would be written to {spec.url}: this one and the one from "
+            f"{display_path(site.content_root / first.source)}",
+            "rename one of them (change its id and file name)",
+        )
