@@ -174,7 +174,8 @@ class _Checker:
         for src in self.products.values():
             product = src.item
             coop_src = self.coops.get(product.cooperative)
-            if coop_src is None:
+            broken = ("cooperative", (product.cooperative,)) in self.c.failed
+            if coop_src is None and not broken:
                 self.ref(src, ("cooperative",), product.cooperative, self.coops, "cooperative")
             if self.ref(src, ("category",), product.category, self.categories, "category"):
                 category = self.categories[product.category].item
@@ -186,6 +187,16 @@ class _Checker:
             for i, label in enumerate(product.labels):
                 if not self.ref(src, ("labels", i), label, self.labels, "label"):
                     continue
+                covered = self.labels[label].item.categories
+                if covered and product.category not in covered:
+                    self.error(
+                        src.at("labels", i),
+                        "label-category",
+                        f"the label `{label}` does not cover the category `{product.category}`",
+                        "a label applies only to the products in its specification; remove it here "
+                        "or, if the specification covers it, add the category to the label in "
+                        "data/labels.yaml",
+                    )
                 claim = claims.get(label)
                 if claim is None and coop_src is not None:
                     self.error(
@@ -270,7 +281,10 @@ class _Checker:
                     )
                 lessons: list[Lesson] = []
                 for j, lesson_id in enumerate(module_src.item.lessons):
-                    lesson_src = self.lessons.get((course_id, module_id, lesson_id))
+                    lesson_key = (course_id, module_id, lesson_id)
+                    lesson_src = self.lessons.get(lesson_key)
+                    if lesson_src is None and ("lesson", lesson_key) in self.c.failed:
+                        continue  # its own file already reported why it could not be read
                     if lesson_src is None:
                         self.error(
                             module_src.at("lessons", j),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 from typing import Any
 
 from markupsafe import Markup
@@ -27,7 +26,7 @@ def script(data: dict[str, Any]) -> Markup:
 
 
 def _price(centimes: int) -> str:
-    return str(Decimal(centimes) / 100)
+    return f"{centimes // 100}.{centimes % 100:02d}"
 
 
 def breadcrumbs(items: list[tuple[str, str]]) -> dict[str, Any]:

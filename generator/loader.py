@@ -81,6 +81,8 @@ class Content:
     entities: dict[str, dict[tuple[str, ...], Sourced[BaseModel]]] = field(default_factory=dict)
     bodies: dict[tuple[str, tuple[str, ...]], dict[str, Body]] = field(default_factory=dict)
     media: set[str] = field(default_factory=set)  # paths relative to the content root
+    # Entities whose file exists but did not validate: references to them are not errors again.
+    failed: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
 
 
 def load(root: Path, report: ErrorReport) -> Content:
@@ -98,6 +100,8 @@ def load(root: Path, report: ErrorReport) -> Content:
         entity_paths[entity.path] = (entity.kind, entity.key)
         if loaded is not None:
             content.entities[entity.kind][entity.key] = loaded
+        else:
+            content.failed.add((entity.kind, entity.key))
     for kind in ENTITY_MODELS:
         content.entities.setdefault(kind, {})
     languages = content.config.languages if content.config else ["ar", "fr", "zgh", "en"]

@@ -180,13 +180,15 @@ def plan(site: Site, report: ErrorReport) -> Plan:
 
 def _check_collisions(site: Site, result: Plan, report: ErrorReport) -> None:
     owners: dict[str, PageSpec] = {}
+    reported: set[tuple[str, str]] = set()
     for spec in result.pages:
         first = owners.get(spec.url)
         if first is None:
             owners[spec.url] = spec
             continue
-        if first.source == spec.source:
-            continue
+        if first.source == spec.source or (first.source, spec.source) in reported:
+            continue  # one message per pair of sources, not one per language
+        reported.add((first.source, spec.source))
         report.add(
             SourceLocation(display_path(site.content_root / spec.source)),
             "url-collision",

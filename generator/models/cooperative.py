@@ -100,7 +100,7 @@ class Geo(Strict):
 
 class Verified(Strict):
     by: NonEmptyStr
-    on: date
+    date: date
 
 
 class Cooperative(Entity):
