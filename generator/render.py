@@ -150,28 +150,32 @@ class Renderer:
         return self.theme.messages.resolve(key, lang)[0]
 
 
-_SIZES: dict[str, tuple[int, int]] = {}
+_SIZES: dict[tuple[str, int], tuple[int, int]] = {}
 
 
 def _image_size(site: Site, src: str) -> tuple[int, int]:
-    """Intrinsic size, so pages reserve the space (no layout shift). SVG from its attributes."""
-    if src not in _SIZES:
-        path = site.content_root / src
+    """Intrinsic size, so pages reserve the space (no layout shift). SVG from its attributes.
+
+    Cached by path and modification time, so `taawun serve` sees an edited image.
+    """
+    path = site.content_root / src
+    key = (str(path), path.stat().st_mtime_ns)
+    if key not in _SIZES:
         if path.suffix == ".svg":
             head = path.read_text(encoding="utf-8")[:2000]
             w = re.search(r'<svg[^>]*\swidth="(\d+)', head)
             h = re.search(r'<svg[^>]*\sheight="(\d+)', head)
             box = re.search(r'viewBox="[\d.\s-]*?\s([\d.]+)\s+([\d.]+)"', head)
             if w and h:
-                _SIZES[src] = (int(w.group(1)), int(h.group(1)))
+                _SIZES[key] = (int(w.group(1)), int(h.group(1)))
             elif box:
-                _SIZES[src] = (round(float(box.group(1))), round(float(box.group(2))))
+                _SIZES[key] = (round(float(box.group(1))), round(float(box.group(2))))
             else:
-                _SIZES[src] = (800, 800)
+                _SIZES[key] = (800, 800)
         else:
             with PILImage.open(path) as im:
-                _SIZES[src] = im.size
-    return _SIZES[src]
+                _SIZES[key] = im.size
+    return _SIZES[key]
 
 
 # -- views -------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 from watchfiles import watch
 
 from .build import build
-from .errors import BuildFailed, ErrorReport
+from .errors import BuildFailed, ErrorReport, SourceLocation
 from .theme import DEFAULT_THEME
 
 RELOAD_PATH = "/__taawun__/version"
@@ -50,8 +50,6 @@ class DevState:
             return
         except Exception as exc:  # a broken template must not kill the dev server
             report = ErrorReport()
-            from .errors import SourceLocation
-
             report.add(SourceLocation("themes"), "render", f"{type(exc).__name__}: {exc}")
             with self.lock:
                 self.errors = report
