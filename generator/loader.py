@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .config import SiteConfig
-from .errors import ErrorReport, Problem, SourceLocation, display_path
+from .errors import ErrorReport, SourceLocation, display_path
 from .models import (
     Category,
     Cooperative,
@@ -241,7 +241,3 @@ def _load_body(
         )
         return
     content.bodies.setdefault(owner, {})[body.lang] = Body(text, shown)
-
-
-def problems_for(report: ErrorReport) -> list[Problem]:
-    return report.sorted()
