@@ -324,7 +324,7 @@ class _Checker:
         required = ("ar", "fr")
         kinds = {
             "cooperative": self.coops,
-            "product": {k: v for k, v in self.c.entities["product"].items()},
+            "product": self.c.entities["product"],
             "project": self.projects,
             "page": self.pages,
             "lesson": self.lessons,

@@ -5,26 +5,31 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from generator.build import build
+
+
+@pytest.fixture
+def output(minimal_site: Path) -> Path:
+    """The minimal site, built."""
+    target = minimal_site.parent / "public"
+    build(minimal_site, target)
+    return target
 
 
 def page(output: Path, url: str) -> HTMLParser:
     return HTMLParser((output / url.strip("/") / "index.html").read_text(encoding="utf-8"))
 
 
-def test_partial_language_page_exists_only_where_translated(minimal_site: Path) -> None:
-    output = minimal_site.parent / "public"
-    build(minimal_site, output)
+def test_partial_language_page_exists_only_where_translated(output: Path) -> None:
     assert (output / "zgh/products/huile-argan/index.html").is_file()
     assert not (output / "zgh/products/tapis-laine").exists()  # no Tifinagh name
     assert not (output / "zgh/market").exists()  # the chrome is not translated into zgh
 
 
-def test_fallback_text_carries_its_own_lang_and_dir(minimal_site: Path) -> None:
-    output = minimal_site.parent / "public"
-    build(minimal_site, output)
+def test_fallback_text_carries_its_own_lang_and_dir(output: Path) -> None:
     tree = page(output, "zgh/products/huile-argan/")
     h1 = tree.css_first("h1")
     assert h1 is not None and h1.text() == "ⴰⵣⴰⵡⵉⵍ ⵏ ⵡⴰⵔⴳⴰⵏ"  # translated: no wrapper
@@ -36,9 +41,7 @@ def test_fallback_text_carries_its_own_lang_and_dir(minimal_site: Path) -> None:
     assert description is not None and description.attributes["lang"] == "ar"
 
 
-def test_language_switcher_keeps_you_on_the_same_page(minimal_site: Path) -> None:
-    output = minimal_site.parent / "public"
-    build(minimal_site, output)
+def test_language_switcher_keeps_you_on_the_same_page(output: Path) -> None:
     tree = page(output, "fr/products/huile-argan/")
     links = {a.attributes["hreflang"]: a.attributes["href"] for a in tree.css(".langs a")}
     assert links == {
@@ -50,9 +53,7 @@ def test_language_switcher_keeps_you_on_the_same_page(minimal_site: Path) -> Non
     assert current is not None and current.attributes["hreflang"] == "fr"
 
 
-def test_product_page_shows_trust_information(minimal_site: Path) -> None:
-    output = minimal_site.parent / "public"
-    build(minimal_site, output)
+def test_product_page_shows_trust_information(output: Path) -> None:
     tree = page(output, "fr/products/huile-argan/")
     text = " ".join(tree.body.text().split()) if tree.body else ""
     assert "AS.09.0001.20" in text  # the ONSSA number of a food product
@@ -70,17 +71,13 @@ def test_product_page_shows_trust_information(minimal_site: Path) -> None:
     )
 
 
-def test_arabic_prices_use_latin_digits_and_moroccan_format(minimal_site: Path) -> None:
-    output = minimal_site.parent / "public"
-    build(minimal_site, output)
+def test_arabic_prices_use_latin_digits_and_moroccan_format(output: Path) -> None:
     price = page(output, "ar/products/huile-argan/").css_first(".price.big bdi")
     assert price is not None
     assert price.text().replace("\u200f", "").replace("\xa0", " ") == "120,00 د.م."
 
 
-def test_lesson_pages_link_previous_and_next(minimal_site: Path) -> None:
-    output = minimal_site.parent / "public"
-    build(minimal_site, output)
+def test_lesson_pages_link_previous_and_next(output: Path) -> None:
     first = page(output, "fr/academy/bases/lecon-un/")
     assert first.css_first('a[rel="prev"]') is None
     nxt = first.css_first('a[rel="next"]')
