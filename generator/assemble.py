@@ -33,6 +33,16 @@ from .yamlsource import KeyPath
 
 IMAGE_SUFFIXES = {".svg", ".jpg", ".jpeg", ".png", ".webp"}
 EXPIRY_WARNING_DAYS = 60
+# What a reference names (in messages) → where such entries are loaded from.
+REFERENCE_KINDS = {
+    "region": "regions",
+    "sector": "sectors",
+    "category": "categories",
+    "label": "labels",
+    "funding source": "funding",
+    "cooperative": "cooperative",
+    "course": "course",
+}
 
 
 def _items(content: Content, kind: str) -> dict[str, Sourced[Any]]:
@@ -78,6 +88,8 @@ class _Checker:
     ) -> bool:
         if value in table:
             return True
+        if (REFERENCE_KINDS[what], (value,)) in self.c.failed:
+            return False  # its own file already reported why it could not be read
         close = difflib.get_close_matches(value, list(table), n=1, cutoff=0.6)
         hint = f"did you mean `{close[0]}`?" if close else f"use the id of an existing {what}"
         self.error(
@@ -174,8 +186,7 @@ class _Checker:
         for src in self.products.values():
             product = src.item
             coop_src = self.coops.get(product.cooperative)
-            broken = ("cooperative", (product.cooperative,)) in self.c.failed
-            if coop_src is None and not broken:
+            if coop_src is None:
                 self.ref(src, ("cooperative",), product.cooperative, self.coops, "cooperative")
             if self.ref(src, ("category",), product.category, self.categories, "category"):
                 category = self.categories[product.category].item
@@ -394,7 +405,8 @@ class _Checker:
         by_category: dict[str, list[Product]] = defaultdict(list)
         by_region: dict[str, list[Product]] = defaultdict(list)
         by_label: dict[str, list[Product]] = defaultdict(list)
-        for product in sorted(products.values(), key=lambda p: (p.published, p.id), reverse=True):
+        newest = sorted(products.values(), key=lambda p: (p.published, p.id), reverse=True)
+        for product in newest:
             if product.cooperative not in coops:
                 continue
             by_coop[product.cooperative].append(product)
@@ -441,6 +453,7 @@ class _Checker:
             ),
             bodies=bodies,
             media=frozenset(self.c.media),
+            products_newest_first=newest,
             products_by_cooperative=dict(by_coop),
             products_by_category=dict(by_category),
             products_by_region=dict(by_region),

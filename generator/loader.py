@@ -81,7 +81,8 @@ class Content:
     entities: dict[str, dict[tuple[str, ...], Sourced[BaseModel]]] = field(default_factory=dict)
     bodies: dict[tuple[str, tuple[str, ...]], dict[str, Body]] = field(default_factory=dict)
     media: set[str] = field(default_factory=set)  # paths relative to the content root
-    # Entities whose file exists but did not validate: references to them are not errors again.
+    # Entries that exist but did not validate, as (kind, key): references to them are not reported
+    # again, so the author sees the real cause instead of a cascade.
     failed: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
 
 
@@ -90,7 +91,7 @@ def load(root: Path, report: ErrorReport) -> Content:
     found = discover(root)
     _load_config(found, content, report)
     for name, path in found.data_files.items():
-        content.data[name] = _load_list(path, DATA_MODELS[name], report)
+        content.data[name] = _load_list(path, DATA_MODELS[name], report, content.failed, name)
     for name in DATA_MODELS:
         content.data.setdefault(name, {})
     entity_paths: dict[Path, tuple[str, tuple[str, ...]]] = {}
@@ -149,7 +150,13 @@ def _load_config(found: Discovery, content: Content, report: ErrorReport) -> Non
         report.extend(problems_from_validation(exc, SiteConfig, doc))
 
 
-def _load_list(path: Path, model: type[M], report: ErrorReport) -> dict[str, Sourced[M]]:
+def _load_list(
+    path: Path,
+    model: type[M],
+    report: ErrorReport,
+    failed: set[tuple[str, tuple[str, ...]]],
+    kind: str,
+) -> dict[str, Sourced[M]]:
     doc = _read(path, report)
     items: dict[str, Sourced[M]] = {}
     if doc is None:
@@ -167,6 +174,8 @@ def _load_list(path: Path, model: type[M], report: ErrorReport) -> dict[str, Sou
             item = model.model_validate(raw)
         except ValidationError as exc:
             report.extend(problems_from_validation(exc, model, doc, (index,)))
+            if isinstance(raw, dict) and isinstance(raw.get("id"), str):
+                failed.add((kind, (raw["id"],)))
             continue
         item_id: str = item.id  # type: ignore[attr-defined]
         if item_id in items:

@@ -181,15 +181,11 @@ def _image_size(site: Site, src: str) -> tuple[int, int]:
 # -- views -------------------------------------------------------------------------------------
 
 
-def _latest(products: list[Product], n: int) -> list[Product]:
-    return sorted(products, key=lambda p: (p.published, p.id), reverse=True)[:n]
-
-
 @view("home")
 def _home(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     site = r.site
     return {
-        "featured": _latest(list(site.products.values()), 8),
+        "featured": site.products_newest_first[:8],
         "categories": [
             (c, len(site.products_by_category.get(c.id, [])))
             for c in site.categories.values()
@@ -246,8 +242,7 @@ def _listing(r: Renderer, spec: PageSpec, products: list[Product]) -> dict[str, 
 
 @view("market")
 def _market(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    products = _latest(list(r.site.products.values()), len(r.site.products))
-    ctx = _listing(r, spec, products)
+    ctx = _listing(r, spec, r.site.products_newest_first)
     ctx["heading"] = r.msg("market.title", spec.lang)
     ctx["breadcrumbs"] = r.crumb(spec, (ctx["heading"], spec.url))
     return ctx

@@ -64,6 +64,8 @@ class Site:
     # Markdown source per (kind, id) and language; lessons use "<course>/<lesson>" as id.
     bodies: Mapping[tuple[str, str], Mapping[str, str]]
     media: frozenset[str]
+    # Sorted once here; listings slice these lists instead of sorting per page. All newest first.
+    products_newest_first: list[Product] = field(default_factory=list)
     products_by_cooperative: Mapping[str, list[Product]] = field(default_factory=dict)
     products_by_category: Mapping[str, list[Product]] = field(default_factory=dict)
     products_by_region: Mapping[str, list[Product]] = field(default_factory=dict)

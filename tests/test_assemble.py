@@ -33,3 +33,12 @@ def test_one_bad_cooperative_file_does_not_cascade_into_its_products(minimal_sit
     codes = [p.code for p in check(minimal_site).report.errors]
     assert "unknown-key" in codes
     assert "unknown-cooperative" not in codes
+
+
+def test_one_bad_data_entry_does_not_cascade_into_references(minimal_site: Path) -> None:
+    regions = minimal_site / "data" / "regions.yaml"
+    regions.write_text(regions.read_text(encoding="utf-8").replace("order: 9", "order: neuf"))
+    errors = check(minimal_site).report.errors
+    assert [(p.code, str(p.location)) for p in errors] == [
+        ("wrong-type", "content/data/regions.yaml:6:3")
+    ]
