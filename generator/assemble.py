@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import PurePosixPath
 from typing import Any, cast
 
-from pydantic import BaseModel
-
+from . import images
 from .errors import ErrorReport, Severity, SourceLocation
-from .loader import Content, Sourced
+from .loader import Body, Content, Sourced
 from .models import (
     Category,
     Cooperative,
@@ -28,6 +26,7 @@ from .models import (
     Region,
     Sector,
 )
+from .models.common import images_in
 from .site import CourseTree, ModuleTree, Site
 from .yamlsource import KeyPath
 
@@ -77,6 +76,7 @@ class _Checker:
         self.modules = {k: cast(Sourced[Module], v) for k, v in ents["module"].items()}
         self.lessons = {k: cast(Sourced[Lesson], v) for k, v in ents["lesson"].items()}
         self.trees: dict[str, CourseTree] = {}
+        self._image_issues: dict[str, list[tuple[str, str, str, Severity]]] = {}
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -363,34 +363,55 @@ class _Checker:
             *self.courses.values(),
         ]
         for src in every:
-            for keys, image in _images(src.item):
+            for keys, image in images_in(src.item):
                 self._check_image(src, (*keys, "src"), image, root)
 
     def _check_image(self, src: Sourced[Any], keys: KeyPath, image: Image, root: Any) -> None:
+        # Thousands of entries share a few photos: each file is looked at once.
+        found = self._image_issues.get(image.src)
+        if found is None:
+            found = self._image_issues[image.src] = self._image_file_issues(image, root)
+        for code, message, hint, severity in found:
+            self.report.add(src.at(*keys), code, message, hint, severity)
+
+    def _image_file_issues(self, image: Image, root: Any) -> list[tuple[str, str, str, Severity]]:
+        issues: list[tuple[str, str, str, Severity]] = []
         rel = PurePosixPath(image.src)
         target = (root / rel).resolve()
         if rel.is_absolute() or not target.is_relative_to(root):
-            self.error(
-                src.at(*keys),
-                "image-outside-content",
-                f"the image `{image.src}` is outside the content folder",
-                "put the image under content/media/ and write its path from there, like `media/products/x.jpg`",
+            issues.append(
+                (
+                    "image-outside-content",
+                    f"the image `{image.src}` is outside the content folder",
+                    "put the image under content/media/ and write its path from there, like `media/products/x.jpg`",
+                    Severity.ERROR,
+                )
             )
-            return
+            return issues
         if rel.suffix.lower() not in IMAGE_SUFFIXES:
-            self.error(
-                src.at(*keys),
-                "image-type",
-                f"`{image.src}` is not a supported image type",
-                "use a .jpg, .png, .webp or .svg file",
+            issues.append(
+                (
+                    "image-type",
+                    f"`{image.src}` is not a supported image type",
+                    "use a .jpg, .png, .webp or .svg file",
+                    Severity.ERROR,
+                )
             )
         elif not target.is_file():
-            self.error(
-                src.at(*keys),
-                "image-missing",
-                f"the image `{image.src}` does not exist",
-                "check the spelling of the path; it starts from the content folder, like `media/…`",
+            issues.append(
+                (
+                    "image-missing",
+                    f"the image `{image.src}` does not exist",
+                    "check the spelling of the path; it starts from the content folder, like `media/…`",
+                    Severity.ERROR,
+                )
             )
+        else:
+            # What the file really is (not what its name says), its size and pixel count: header
+            # only, so `taawun check` stays fast; damaged pixel data is found when encoding.
+            for issue in images.check_file(target, image.src):
+                issues.append((issue.code, issue.message, issue.hint, issue.severity))
+        return issues
 
     # -- result --------------------------------------------------------------------------------
 
@@ -423,10 +444,15 @@ class _Checker:
         for idea in projects.values():
             for region in idea.regions:
                 projects_by_region[region].append(idea)
-        bodies: dict[tuple[str, str], dict[str, str]] = {}
+        bodies: dict[tuple[str, str], dict[str, Body]] = {}
         for (kind, key), langs in self.c.bodies.items():
             ident = f"{key[0]}/{key[2]}" if kind == "lesson" else key[-1]
-            bodies[(kind, ident)] = {lang: body.text for lang, body in langs.items()}
+            bodies[(kind, ident)] = langs
+        digests: dict[tuple[str, str], str] = {}
+        for kind, table in self.c.entities.items():
+            for key, src in table.items():
+                nested = kind in ("module", "lesson")  # ids unique within their course only
+                digests[(kind, f"{key[0]}/{key[-1]}" if nested else key[-1])] = src.digest
         return Site(
             config=self.c.config,
             content_root=self.c.root,
@@ -452,6 +478,7 @@ class _Checker:
                 )
             ),
             bodies=bodies,
+            digests=digests,
             media=frozenset(self.c.media),
             products_newest_first=newest,
             products_by_cooperative=dict(by_coop),
@@ -459,20 +486,9 @@ class _Checker:
             products_by_region=dict(by_region),
             products_by_label=dict(by_label),
             cooperatives_by_region=dict(coops_by_region),
+            cooperatives_by_region_order=sorted(
+                coops.values(),
+                key=lambda c: (regions[c.region].order if c.region in regions else 99, c.id),
+            ),
             projects_by_region=dict(projects_by_region),
         )
-
-
-def _images(model: BaseModel, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Image]]:
-    """Every Image inside a model, with its key path (for error positions)."""
-    if isinstance(model, Image):
-        yield path, model
-        return
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            yield from _images(value, (*path, name))
-        elif isinstance(value, list):
-            for i, item in enumerate(value):
-                if isinstance(item, BaseModel):
-                    yield from _images(item, (*path, name, i))

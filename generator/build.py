@@ -1,13 +1,25 @@
 """The build, as one ordered recipe of named stages (the order listed is the order of execution):
 
-configure + discover + load → assemble → plan URLs → render (into a staging folder) →
-postbuild (catalogue.json, sitemap, robots.txt) → publish (swap the staging folder in).
+configure + discover + load → assemble → plan URLs → images → assets → render pages (in
+parallel) → postbuild (chooser, 404, catalogue.json, sitemap, robots.txt, _headers) → search
+index → publish.
 
 Stages up to "plan" only read and collect problems; nothing is written unless the report is clean.
+
+Two ways to write, chosen by what the cache (outside the output) says:
+- **clean**: everything is written into a staging folder that replaces the output at the end by
+  two renames, so a failed build leaves the previous site exactly as it was;
+- **incremental**: the cache knows the digest of everything each page was made from (deps.py);
+  only pages whose digest changed are rendered, each replaced atomically in the live output, and
+  files the new plan no longer has are deleted. Deleting the cache gives the same output.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -15,17 +27,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from .assemble import assemble
+from .assets import headers_file, publish_assets
 from .catalogue import build_catalogue, dumps
+from .deps import Fingerprints
 from .errors import BuildFailed, ErrorReport
-from .loader import load
-from .postbuild import robots, sitemap
+from .images import ImageStore, site_image_sources
+from .loader import ParseCache, load
+from .parallel import PageWriter, default_jobs, render_pages
+from .postbuild import robots, sitemap_names, sitemaps
 from .render import Renderer
 from .site import Site
 from .theme import Theme
 from .urls import Plan, plan
 from .write import Staging
+
+CACHE_VERSION = 1
+# Pages the search index reads: when none of them changed, the index is left as it is.
+INDEXED_KINDS = {"product", "cooperative", "project", "course", "lesson"}
 
 
 @dataclass
@@ -34,6 +55,9 @@ class BuildResult:
     site: Site | None = None
     plan: Plan | None = None
     timings: list[tuple[str, float]] = field(default_factory=list)
+    mode: str = "check"  # "clean" or "incremental" once built
+    rendered: list[str] = field(default_factory=list)  # output paths of the pages rendered
+    removed: list[str] = field(default_factory=list)  # output files deleted (incremental)
 
     def pages_per_kind(self) -> Counter[tuple[str, str]]:
         assert self.plan is not None
@@ -47,11 +71,14 @@ def _timed(result: BuildResult, stage: str) -> Iterator[None]:
     result.timings.append((stage, time.perf_counter() - start))
 
 
-def check(content: Path, today: date | None = None) -> BuildResult:
-    """Validate everything and plan the pages; write nothing."""
+def check(
+    content: Path, today: date | None = None, jobs: int = 1, parsed: ParseCache | None = None
+) -> BuildResult:
+    """Validate everything and plan the pages; write nothing. ``parsed`` keeps parsed files
+    between calls (`taawun serve`)."""
     result = BuildResult(ErrorReport())
     with _timed(result, "load"):
-        loaded = load(content, result.report)
+        loaded = load(content, result.report, jobs, parsed)
     with _timed(result, "assemble"):
         site = assemble(loaded, result.report, today or date.today())
     if site is None:
@@ -62,30 +89,230 @@ def check(content: Path, today: date | None = None) -> BuildResult:
     return result
 
 
+def default_cache(output: Path) -> Path:
+    """The cache sits next to the output, never in it (it must not be deployed)."""
+    return output.resolve().parent / ".taawun-cache"
+
+
 def build(
-    content: Path, output: Path, theme: Theme | None = None, today: date | None = None
+    content: Path,
+    output: Path,
+    theme: Theme | None = None,
+    today: date | None = None,
+    *,
+    jobs: int | None = None,
+    cache: Path | None = None,
+    incremental: bool = True,
+    search: bool = True,
+    parsed: ParseCache | None = None,
 ) -> BuildResult:
-    """Build the site into ``output``. Raises BuildFailed (and writes nothing) on content errors."""
-    result = check(content, today)
+    """Build the site into ``output``. Raises BuildFailed (and writes nothing) on content errors.
+
+    ``jobs``: worker processes (default: every core). ``cache``: the folder for the page
+    manifest and encoded images (default: `.taawun-cache` beside the output).
+    ``incremental=False`` ignores what the cache says about pages and writes a clean build.
+    ``parsed``: files parsed by an earlier build of this process (`taawun serve`).
+    """
+    jobs = jobs or default_jobs()
+    cache = cache or default_cache(output)
+    result = check(content, today, jobs, parsed)
     if result.report.has_errors or result.site is None or result.plan is None:
         raise BuildFailed(result.report)
     site, pages = result.site, result.plan
     theme = theme or Theme()
-    renderer = Renderer(site, pages, theme)
+    theme.refresh_assets()
+    images = ImageStore(site.content_root, cache / "images")
+    try:
+        renderer = Renderer(site, pages, theme, images=images)
+        with _timed(result, "fingerprint"):
+            prints = Fingerprints(site, pages, theme, images)
+            digests = {spec.output: prints.page(spec) for spec in pages.pages}
+            digests["index.html"] = prints.chooser()
+        manifest_file = cache / f"pages-{_name(output)}.pickle"
+        previous = _read_manifest(manifest_file, output) if incremental else None
+        if previous is None:
+            media = _clean(result, site, pages, theme, images, renderer, output, jobs, search)
+        else:
+            media = _incremental(
+                result,
+                site,
+                pages,
+                theme,
+                images,
+                renderer,
+                output,
+                jobs,
+                search,
+                previous,
+                digests,
+            )
+        _write_manifest(manifest_file, output, digests, _files(digests, media, theme, pages))
+    finally:
+        images.close()
+    return result
+
+
+# -- the two ways to write ---------------------------------------------------------------------
+
+
+def _clean(
+    result: BuildResult,
+    site: Site,
+    pages: Plan,
+    theme: Theme,
+    images: ImageStore,
+    renderer: Renderer,
+    output: Path,
+    jobs: int,
+    search: bool,
+) -> list[str]:
+    result.mode = "clean"
     with Staging(output) as stage:
-        with _timed(result, "render"):
-            for spec in pages.pages:
-                stage.write_text(spec.output, renderer.render(spec))
-            stage.write_text("index.html", renderer.render_chooser())
+        folder = stage.folder
+        with _timed(result, "images"):
+            media = images.publish(site_image_sources(site), folder, jobs)
         with _timed(result, "assets"):
-            stage.copy_tree(theme.static, "static")
-            stage.copy_tree(content / "media", "media")
-            default_404 = stage.folder / site.config.default_language / "404.html"
-            stage.write_bytes("404.html", default_404.read_bytes())
+            publish_assets(theme, folder)
+        with _timed(result, "render"):
+            render_pages(renderer, pages.pages, PageWriter(folder), jobs)
+            result.rendered = [spec.output for spec in pages.pages]
         with _timed(result, "postbuild"):
-            stage.write_text("catalogue.json", dumps(build_catalogue(site, pages)))
-            stage.write_text("sitemap.xml", sitemap(site, pages))
-            stage.write_text("robots.txt", robots(site))
+            _extras(site, pages, theme, renderer, PageWriter(folder))
+        if search:
+            with _timed(result, "search"):
+                _search_index(folder, site)
         with _timed(result, "publish"):
             stage.publish()
-    return result
+    return media
+
+
+def _incremental(
+    result: BuildResult,
+    site: Site,
+    pages: Plan,
+    theme: Theme,
+    images: ImageStore,
+    renderer: Renderer,
+    output: Path,
+    jobs: int,
+    search: bool,
+    previous: dict[str, Any],
+    digests: dict[str, str],
+) -> list[str]:
+    result.mode = "incremental"
+    old: dict[str, str] = previous["digests"]
+    writer = PageWriter(output, in_place=True)
+    with _timed(result, "images"):
+        media = images.publish(site_image_sources(site), output, jobs)
+    with _timed(result, "assets"):
+        publish_assets(theme, output)
+    todo = [
+        spec
+        for spec in pages.pages
+        if old.get(spec.output) != digests[spec.output] or not (output / spec.output).is_file()
+    ]
+    with _timed(result, "render"):
+        render_pages(renderer, todo, writer, jobs)
+        result.rendered = [spec.output for spec in todo]
+    with _timed(result, "postbuild"):
+        _extras(site, pages, theme, renderer, writer)
+    with _timed(result, "prune"):
+        result.removed = sorted(set(previous["files"]) - _files(digests, media, theme, pages))
+        for relative in result.removed:
+            _remove(output, relative)
+    touched_kinds = {spec.kind for spec in todo}
+    removed_pages = any(r.endswith(".html") for r in result.removed)
+    if search and (touched_kinds & INDEXED_KINDS or removed_pages):
+        with _timed(result, "search"):
+            _search_index(output, site)
+    return media
+
+
+def _search_index(folder: Path, site: Site) -> None:
+    try:  # TEMPORARY until search.py lands
+        from .search import build_search_index  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    build_search_index(folder, site.config.full_languages)
+
+
+# -- files beside the pages ----------------------------------------------------------------------
+
+EXTRA_FILES = ("index.html", "404.html", "catalogue.json", "robots.txt", "_headers")
+
+
+def _extras(site: Site, pages: Plan, theme: Theme, renderer: Renderer, writer: PageWriter) -> None:
+    writer.write("index.html", renderer.render_chooser())
+    default_404 = writer.folder / site.config.default_language / "404.html"
+    writer.write("404.html", default_404.read_text(encoding="utf-8"))
+    writer.write("catalogue.json", dumps(build_catalogue(site, pages)))
+    for name, text in sitemaps(site, pages).items():
+        writer.write(name, text)
+    writer.write("robots.txt", robots(site))
+    writer.write(
+        "_headers",
+        headers_file(
+            theme.assets, checkout_url=site.config.checkout_url, languages=site.config.languages
+        ),
+    )
+
+
+def _files(digests: dict[str, str], media: list[str], theme: Theme, pages: Plan) -> set[str]:
+    """Every file a build writes (but the search index, which is rebuilt as a whole)."""
+    files = set(digests) | set(media) | set(EXTRA_FILES) | set(sitemap_names(pages))
+    files |= {asset.output for asset in theme.assets.values()}
+    return files
+
+
+def _remove(output: Path, relative: str) -> None:
+    target = output / relative
+    if relative.startswith("pagefind/") or not target.exists():
+        return
+    target.unlink()
+    # Drop folders left empty (a deleted product's page folder), up to the output root.
+    parent = target.parent
+    while parent != output and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+# -- the manifest: what the last build wrote and from what ----------------------------------------
+
+
+def _name(output: Path) -> str:
+    where = str(output.resolve())
+    return f"{output.name}-{hashlib.blake2b(where.encode(), digest_size=4).hexdigest()}"
+
+
+def _read_manifest(path: Path, output: Path) -> dict[str, Any] | None:
+    """The last build's manifest, if it describes the output as it is now; else None (clean)."""
+    if not output.is_dir():
+        return None
+    try:
+        with path.open("rb") as handle:
+            manifest: dict[str, Any] = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+        return None
+    if manifest.get("version") != CACHE_VERSION or manifest.get("output") != str(output.resolve()):
+        return None
+    return manifest
+
+
+def _write_manifest(path: Path, output: Path, digests: dict[str, str], files: set[str]) -> None:
+    """Written last, atomically: a build that stops half-way leaves the old manifest, whose
+    digests no longer match the pages it did write, so the next build redoes them."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    manifest = {
+        "version": CACHE_VERSION,
+        "output": str(output.resolve()),
+        "digests": digests,
+        "files": sorted(files),
+    }
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(temporary, path)
+
+
+def clear_cache(output: Path, cache: Path | None = None) -> None:
+    shutil.rmtree(cache or default_cache(output), ignore_errors=True)

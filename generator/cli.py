@@ -26,6 +26,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--output", type=Path, default=Path("public"), help="output folder (default: public)"
     )
+    _build_options(p)
 
     p = commands.add_parser("check", help="validate the content; write nothing")
     p.add_argument("--content", type=Path, default=Path("content"))
@@ -39,6 +40,36 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _jobs(value: str) -> int:
+    jobs = int(value)
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return jobs
+
+
+def _build_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="worker processes for parsing and rendering (default: every core)",
+    )
+    p.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="cache folder for incremental builds and images (default: .taawun-cache beside "
+        "the output folder); deleting it is always safe",
+    )
+    p.add_argument(
+        "--clean",
+        action="store_true",
+        help="render every page instead of only those whose sources changed",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if not args.content.is_dir():
@@ -47,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         return _check(args.content, args.format)
     if args.command == "build":
-        return _build(args.content, args.output)
+        return _build(args.content, args.output, args.jobs, args.cache, not args.clean)
     from .serve import serve
 
     return serve(args.content, args.output, args.host, args.port)
@@ -65,9 +96,11 @@ def _check(content: Path, style: str) -> int:
     return EXIT_CONTENT if result.report.has_errors else EXIT_OK
 
 
-def _build(content: Path, output: Path) -> int:
+def _build(
+    content: Path, output: Path, jobs: int | None, cache: Path | None, incremental: bool
+) -> int:
     try:
-        result = build(content, output)
+        result = build(content, output, jobs=jobs, cache=cache, incremental=incremental)
     except BuildFailed as failed:
         print(failed.report.format("text"), file=sys.stderr)
         print(f"✗ nothing was written; {output} is unchanged", file=sys.stderr)
@@ -92,7 +125,13 @@ def summary(result: BuildResult, output: Path) -> str:
     for (_, lang), n in per_kind.items():
         total[lang] += n
     lines.append(f"{'total':<14}" + "".join(f"{total[lang]:>6}" for lang in langs))
-    lines.append(f"✓ built {sum(total.values())} pages into {output}")
+    if result.mode == "incremental":
+        lines.append(
+            f"✓ {len(result.rendered)} of {sum(total.values())} pages rendered again "
+            f"(the others did not change), {len(result.removed)} files removed, in {output}"
+        )
+    else:
+        lines.append(f"✓ built {sum(total.values())} pages into {output}")
     return "\n".join(lines)
 
 

@@ -7,6 +7,7 @@ cooperative sees every problem of its listing in one run.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -131,8 +132,13 @@ class BuildFailed(Exception):
 
 
 def display_path(path: Path) -> str:
-    """The path as shown to people and CI annotations: relative to the working directory if inside."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
+    """The path as shown to people and CI annotations: relative to the working directory if inside.
+
+    String work on absolute paths, not ``Path.resolve()``: this runs for every content file, and
+    resolving symlinks costs several system calls per path component.
+    """
+    absolute = os.path.abspath(path)
+    cwd = os.getcwd()
+    if absolute.startswith(cwd + os.sep):
+        absolute = absolute[len(cwd) + 1 :]
+    return absolute.replace(os.sep, "/")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from .config import SiteConfig
-from .errors import ErrorReport, SourceLocation, display_path
+from .errors import ErrorReport, Problem, SourceLocation, display_path
 from .models import (
     Category,
     Cooperative,
@@ -26,7 +30,7 @@ from .models import (
 )
 from .sources import BodyFile, Discovery, discover
 from .validation import problems_from_validation
-from .yamlsource import KeyPath, YamlDocument, parse_yaml, read_text
+from .yamlsource import KeyPath, YamlDocument, decode_text, parse_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -65,11 +69,27 @@ class Sourced(Generic[M]):
     def path(self) -> str:
         return self.doc.display_path
 
+    @property
+    def digest(self) -> str:
+        return self.doc.digest
 
-@dataclass
+
+@dataclass(frozen=True, slots=True)
 class Body:
-    text: str
-    path: str
+    """A long text, read again when its page is rendered: holding every story and description of a
+    national catalogue in memory would cost gigabytes, and each is needed by one page per language.
+    """
+
+    file: str  # absolute path
+    digest: str  # of the bytes, so incremental builds know when pages showing it are stale
+
+    @property
+    def path(self) -> str:
+        return display_path(Path(self.file))
+
+    def text(self) -> str:
+        with open(self.file, encoding="utf-8-sig") as handle:
+            return handle.read()
 
 
 @dataclass
@@ -86,7 +106,57 @@ class Content:
     failed: set[tuple[str, tuple[str, ...]]] = field(default_factory=set)
 
 
-def load(root: Path, report: ErrorReport) -> Content:
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 2000
+
+
+class ParseCache:
+    """What each entity file and text gave when last read, by path and (mtime, size): a
+    long-running `taawun serve` re-reads only the files that changed since the last build."""
+
+    def __init__(self) -> None:
+        self._results: dict[Path, tuple[tuple[int, int], Any]] = {}
+
+    def lookup(self, path: Path) -> tuple[tuple[int, int], Any | None]:
+        try:
+            stat = path.stat()
+        except OSError:
+            return (-1, -1), None
+        key = (stat.st_mtime_ns, stat.st_size)
+        found = self._results.get(path)
+        return key, (found[1] if found is not None and found[0] == key else None)
+
+    def store(self, path: Path, key: tuple[int, int], result: Any) -> None:
+        self._results[path] = (key, result)
+
+
+def _cached_map(
+    fn: Callable[[Any], R], items: list[Any], paths: list[Path], jobs: int, cache: ParseCache | None
+) -> list[R]:
+    """``_map`` over the items whose files changed since ``cache`` saw them."""
+    if cache is None:
+        return list(_map(fn, items, jobs))
+    looked = [cache.lookup(path) for path in paths]
+    todo = [i for i, (_, found) in enumerate(looked) if found is None]
+    fresh = dict(zip(todo, _map(fn, [items[i] for i in todo], jobs), strict=True))
+    results: list[R] = []
+    for i, (key, found) in enumerate(looked):
+        if i in fresh:
+            cache.store(paths[i], key, fresh[i])
+            results.append(fresh[i])
+        else:
+            results.append(found)
+    return results
+
+
+def load(
+    root: Path, report: ErrorReport, jobs: int = 1, cache: ParseCache | None = None
+) -> Content:
+    """Read and validate every file; with ``jobs`` > 1, entity files and texts are parsed in
+    worker processes (parsing YAML is the most expensive step of a check), results merged in the
+    order of the files so the report reads the same however many workers ran. With ``cache``,
+    files unchanged since it last saw them are not read again.
+    """
     content = Content(root=root)
     found = discover(root)
     _load_config(found, content, report)
@@ -96,18 +166,31 @@ def load(root: Path, report: ErrorReport) -> Content:
         content.data.setdefault(name, {})
     entity_paths: dict[Path, tuple[str, tuple[str, ...]]] = {}
     for entity in found.entities:
-        loaded = _load_entity(entity.path, ENTITY_MODELS[entity.kind], entity.key[-1], report)
         content.entities.setdefault(entity.kind, {})
         entity_paths[entity.path] = (entity.kind, entity.key)
+    tasks = [(e.path, e.kind, e.key[-1]) for e in found.entities]
+    parsed = _cached_map(_parse_entity, tasks, [t[0] for t in tasks], jobs, cache)
+    for (path, kind, _), (loaded, problems) in zip(tasks, parsed, strict=True):
+        report.extend(problems)
+        key = entity_paths[path][1]
         if loaded is not None:
-            content.entities[entity.kind][entity.key] = loaded
+            content.entities[kind][key] = loaded
         else:
-            content.failed.add((entity.kind, entity.key))
+            content.failed.add((kind, key))
     for kind in ENTITY_MODELS:
         content.entities.setdefault(kind, {})
     languages = content.config.languages if content.config else ["ar", "fr", "zgh", "en"]
+    owned: list[tuple[BodyFile, tuple[str, tuple[str, ...]]]] = []
     for body in found.bodies:
-        _load_body(body, entity_paths, languages, content, report)
+        owner = _body_owner(body, entity_paths, languages, report)
+        if owner is not None:
+            owned.append((body, owner))
+    body_paths = [b.path for b, _ in owned]
+    read = _cached_map(_read_body, body_paths, body_paths, jobs, cache)
+    for (body, owner), (loaded_body, problems) in zip(owned, read, strict=True):
+        report.extend(problems)
+        if loaded_body is not None:
+            content.bodies.setdefault(owner, {})[body.lang] = loaded_body
     content.media = {p.relative_to(root).as_posix() for p in found.media}
     for path, what in found.misplaced:
         report.add(
@@ -119,16 +202,52 @@ def load(root: Path, report: ErrorReport) -> Content:
     return content
 
 
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def _map(fn: Callable[[T], R], items: list[T], jobs: int) -> Iterator[R]:
+    """``map`` in order, in ``jobs`` forked workers when there is enough to do."""
+    if jobs <= 1 or len(items) < PARALLEL_THRESHOLD or "fork" not in _start_methods():
+        yield from map(fn, items)
+        return
+    chunk = max(64, len(items) // (jobs * 16))
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        yield from pool.imap(fn, items, chunksize=chunk)
+
+
+def _start_methods() -> list[str]:
+    return multiprocessing.get_all_start_methods()
+
+
+def _parse_entity(task: tuple[Path, str, str]) -> tuple[Sourced[Any] | None, list[Problem]]:
+    """Parse and validate one entity file (runs in a worker: returns problems, touches nothing)."""
+    path, kind, stem = task
+    report = ErrorReport()
+    loaded = _load_entity(path, ENTITY_MODELS[kind], stem, report)
+    if loaded is not None:
+        loaded.doc.data = None  # validated: the model holds the facts; positions are re-read
+    return loaded, list(report.problems)
+
+
 def _read(path: Path, report: ErrorReport) -> YamlDocument | None:
     shown = display_path(path)
-    text, problem = read_text(path, shown)
+    raw = path.read_bytes()
+    text, problem = decode_text(raw, shown)
     if problem:
         report.extend([problem])
         return None
     assert text is not None
-    doc, problems = parse_yaml(text, shown)
+    doc, problems = parse_yaml(text, shown, source=path)
     report.extend(problems)
+    if doc is not None:
+        doc.digest = file_digest(raw)
     return doc
+
+
+def file_digest(raw: bytes) -> str:
+    """A short digest of a file's bytes (not a security boundary: it only detects edits)."""
+    return hashlib.blake2b(raw, digest_size=8).hexdigest()
 
 
 def _load_config(found: Discovery, content: Content, report: ErrorReport) -> None:
@@ -211,13 +330,13 @@ def _load_entity(path: Path, model: type[M], stem: str, report: ErrorReport) -> 
     return Sourced(item, doc)
 
 
-def _load_body(
+def _body_owner(
     body: BodyFile,
     entity_paths: dict[Path, tuple[str, tuple[str, ...]]],
     languages: list[str],
-    content: Content,
     report: ErrorReport,
-) -> None:
+) -> tuple[str, tuple[str, ...]] | None:
+    """The entity a Markdown text belongs to, or None (and a problem) if it belongs to none."""
     shown = display_path(body.path)
     if body.lang not in languages:
         report.add(
@@ -226,7 +345,7 @@ def _load_body(
             f"`{body.lang}` in the file name is not one of the site's languages",
             "name the file `<id>.<language>.md` with one of: " + ", ".join(languages),
         )
-        return
+        return None
     owner = entity_paths.get(body.stem_path)
     if owner is None or owner[0] not in BODY_KINDS:
         report.add(
@@ -235,18 +354,25 @@ def _load_body(
             f"there is no `{body.stem_path.name}` next to this text",
             f"create `{body.stem_path.name}` or rename this file after an existing one",
         )
-        return
-    text, problem = read_text(body.path, shown)
+        return None
+    return owner
+
+
+def _read_body(path: Path) -> tuple[Body | None, list[Problem]]:
+    """Check that a text is readable UTF-8 and not empty; keep where it is and its digest."""
+    shown = display_path(path)
+    raw = path.read_bytes()
+    text, problem = decode_text(raw, shown)
     if problem:
-        report.extend([problem])
-        return
+        return None, [problem]
     assert text is not None
     if not text.strip():
-        report.add(
-            SourceLocation(shown),
-            "empty-file",
-            "this text is empty",
-            "write the text or delete the file",
-        )
-        return
-    content.bodies.setdefault(owner, {})[body.lang] = Body(text, shown)
+        return None, [
+            Problem(
+                SourceLocation(shown),
+                "empty-file",
+                "this text is empty",
+                "write the text or delete the file",
+            )
+        ]
+    return Body(os.path.abspath(path), file_digest(raw)), []

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
-from PIL import Image as PILImage
 
 from . import i18n, jsonld
+from .images import ImageStore
 from .markdown import render as markdown
-from .models import Image, LocalizedText, Product, direction
+from .models import Cooperative, Image, LocalizedText, Product, direction
 from .site import Site
 from .theme import Theme
 from .urls import PageSpec, Plan
@@ -29,11 +28,16 @@ def view(kind: str) -> Callable[[View], View]:
 
 
 class Renderer:
-    def __init__(self, site: Site, plan: Plan, theme: Theme) -> None:
+    def __init__(
+        self, site: Site, plan: Plan, theme: Theme, *, images: ImageStore | None = None
+    ) -> None:
         self.site = site
         self.plan = plan
         self.theme = theme
-        self._bodies: dict[tuple[str, str, str], tuple[Markup, str]] = {}
+        # Shared with the build's publish step so variants are inspected once; a store of our own
+        # (no persistent cache) keeps `Renderer(site, plan, theme)` working for tests and tools.
+        self.images = images if images is not None else ImageStore(site.content_root, None)
+        self._ui: dict[str, dict[str, Markup]] = {}  # lang → UI string key → escaped text
 
     # -- helpers available to views and templates ----------------------------------------------
 
@@ -45,14 +49,11 @@ class Renderer:
         sources = self.site.bodies.get((kind, key), {})
         for candidate in i18n.fallback_chain(lang):
             if candidate in sources:
-                cache_key = (kind, key, candidate)
-                if cache_key not in self._bodies:
-                    self._bodies[cache_key] = (markdown(sources[candidate]), candidate)
-                html, actual = self._bodies[cache_key]
-                if actual == lang:
+                html = markdown(sources[candidate].text())
+                if candidate == lang:
                     return html
                 return (
-                    Markup('<div lang="{}" dir="{}">').format(actual, direction(actual))
+                    Markup('<div lang="{}" dir="{}">').format(candidate, direction(candidate))
                     + html
                     + Markup("</div>")
                 )
@@ -63,9 +64,16 @@ class Renderer:
         ctx = VIEWS[spec.kind](self, spec)
         messages = self.theme.messages
 
+        strings = self._ui.setdefault(lang, {})
+
         def ui(key: str, **values: Any) -> Markup:
+            if not values:  # most strings have no placeholders: escape each once per language
+                found = strings.get(key)
+                if found is None:
+                    found = strings[key] = i18n.wrap(*messages.resolve(key, lang), lang)
+                return found
             text, actual = messages.resolve(key, lang)
-            return i18n.wrap(text.format(**values) if values else text, actual, lang)
+            return i18n.wrap(text.format(**values), actual, lang)
 
         def ui_plain(key: str, **values: Any) -> str:
             text = messages.resolve(key, lang)[0]
@@ -94,6 +102,7 @@ class Renderer:
             money=lambda c: i18n.money(c, lang),
             number=lambda n: i18n.number(n, lang),
             percent=lambda share: i18n.percent(share, lang),
+            pager_window=pager_window,
             date=lambda d: i18n.long_date(d, lang),
             month=lambda m: i18n.month_name(m, lang),
             canonical=self.absolute(spec.url),
@@ -128,8 +137,8 @@ class Renderer:
         )
 
     def image(self, img: Image) -> dict[str, Any]:
-        width, height = _image_size(self.site, img.src)
-        return {"src": "/" + img.src, "width": width, "height": height, "alt": img.alt}
+        """What the `picture` macro needs: URLs of the variants, srcsets, intrinsic size, alt."""
+        return self.images.picture(img)
 
     def crumb(
         self, spec: PageSpec, *trail: tuple[LocalizedText | str, str]
@@ -150,32 +159,20 @@ class Renderer:
         return self.theme.messages.resolve(key, lang)[0]
 
 
-_SIZES: dict[tuple[str, int], tuple[int, int]] = {}
-
-
-def _image_size(site: Site, src: str) -> tuple[int, int]:
-    """Intrinsic size, so pages reserve the space (no layout shift). SVG from its attributes.
-
-    Cached by path and modification time, so `taawun serve` sees an edited image.
-    """
-    path = site.content_root / src
-    key = (str(path), path.stat().st_mtime_ns)
-    if key not in _SIZES:
-        if path.suffix == ".svg":
-            head = path.read_text(encoding="utf-8")[:2000]
-            w = re.search(r'<svg[^>]*\swidth="(\d+)', head)
-            h = re.search(r'<svg[^>]*\sheight="(\d+)', head)
-            box = re.search(r'viewBox="[\d.\s-]*?\s([\d.]+)\s+([\d.]+)"', head)
-            if w and h:
-                _SIZES[key] = (int(w.group(1)), int(h.group(1)))
-            elif box:
-                _SIZES[key] = (round(float(box.group(1))), round(float(box.group(2))))
-            else:
-                _SIZES[key] = (800, 800)
-        else:
-            with PILImage.open(path) as im:
-                _SIZES[key] = im.size
-    return _SIZES[key]
+def pager_window(page_no: int, page_count: int, around: int = 2) -> list[int | None]:
+    """Page numbers a pager shows: the first, the last and ``around`` either side of the current
+    one, with None where numbers are left out (a gap of one page shows that page instead)."""
+    shown = {1, page_count, *range(max(1, page_no - around), min(page_count, page_no + around) + 1)}
+    window: list[int | None] = []
+    previous = 0
+    for n in sorted(shown):
+        if n - previous == 2:
+            window.append(n - 1)
+        elif n - previous > 2:
+            window.append(None)
+        window.append(n)
+        previous = n
+    return window
 
 
 # -- views -------------------------------------------------------------------------------------
@@ -277,6 +274,20 @@ def _label(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     return ctx
 
 
+@view("region_market")
+def _region_market(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    region = r.site.regions[spec.key]
+    ctx = _listing(r, spec, r.site.products_by_region[spec.key])
+    ctx["heading"] = i18n.plain(region.name, spec.lang)
+    ctx["heading_text"] = region.name
+    ctx["breadcrumbs"] = r.crumb(
+        spec,
+        (r.msg("market.title", spec.lang), r.plan.url("market", "", spec.lang)),
+        (region.name, spec.url),
+    )
+    return ctx
+
+
 @view("regions")
 def _regions(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     site = r.site
@@ -292,14 +303,23 @@ def _regions(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     return {"rows": rows, "breadcrumbs": r.crumb(spec, (r.msg("nav.regions", spec.lang), spec.url))}
 
 
+# How many cooperatives and products a region page shows; the rest are one link away, on the
+# region's paginated listings (a region of the national catalogue has tens of thousands).
+REGION_PREVIEW = 12
+
+
 @view("region")
 def _region(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     site = r.site
     region = site.regions[spec.key]
+    coops = site.cooperatives_by_region.get(region.id, [])
+    products = site.products_by_region.get(region.id, [])
     return {
         "region": region,
-        "cooperatives": site.cooperatives_by_region.get(region.id, []),
-        "products": site.products_by_region.get(region.id, []),
+        "cooperatives": coops[:REGION_PREVIEW],
+        "cooperative_count": len(coops),
+        "products": products[:REGION_PREVIEW],
+        "product_count": len(products),
         "ideas": site.projects_by_region.get(region.id, []),
         "breadcrumbs": r.crumb(
             spec,
@@ -309,14 +329,36 @@ def _region(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     }
 
 
+def _coop_listing(r: Renderer, spec: PageSpec, coops: list[Cooperative]) -> dict[str, Any]:
+    per = r.site.config.items_per_page
+    start = (spec.page_no - 1) * per
+    return {
+        "cooperatives": coops[start : start + per],
+        "total": len(coops),
+        "page_no": spec.page_no,
+        "page_count": spec.page_count,
+    }
+
+
 @view("cooperatives")
 def _cooperatives(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    return {
-        "cooperatives": sorted(
-            r.site.cooperatives.values(), key=lambda c: (r.site.regions[c.region].order, c.id)
-        ),
-        "breadcrumbs": r.crumb(spec, (r.msg("nav.cooperatives", spec.lang), spec.url)),
-    }
+    ctx = _coop_listing(r, spec, r.site.cooperatives_by_region_order)
+    ctx["breadcrumbs"] = r.crumb(spec, (r.msg("nav.cooperatives", spec.lang), spec.url))
+    return ctx
+
+
+@view("region_cooperatives")
+def _region_cooperatives(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    region = r.site.regions[spec.key]
+    ctx = _coop_listing(r, spec, r.site.cooperatives_by_region[spec.key])
+    ctx["region"] = region
+    ctx["breadcrumbs"] = r.crumb(
+        spec,
+        (r.msg("nav.regions", spec.lang), r.plan.url("regions", "", spec.lang)),
+        (region.name, r.plan.url("region", region.id, spec.lang)),
+        (r.msg("nav.cooperatives", spec.lang), spec.url),
+    )
+    return ctx
 
 
 @view("cooperative")
@@ -347,7 +389,7 @@ def _product(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     coop = site.cooperatives[product.cooperative]
     category = site.categories[product.category]
     claims = {c.label: c for c in coop.labels}
-    image_url = r.absolute("/" + product.images[0].src)
+    image_url = r.absolute(r.image(product.images[0])["share"])
     return {
         "product": product,
         "coop": coop,
@@ -454,6 +496,21 @@ def _page(r: Renderer, spec: PageSpec) -> dict[str, Any]:
         "content_page": page,
         "body": r.body("page", page.id, spec.lang),
         "breadcrumbs": r.crumb(spec, (page.title, spec.url)),
+    }
+
+
+@view("search")
+def _search(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    """The search page: Pagefind does the searching in the browser; the context only carries the
+    category links that stand in for it without JavaScript."""
+    site = r.site
+    return {
+        "categories": [
+            (c, len(site.products_by_category[c.id]))
+            for c in site.categories.values()
+            if site.products_by_category.get(c.id)
+        ],
+        "breadcrumbs": r.crumb(spec, (r.msg("search.title", spec.lang), spec.url)),
     }
 
 

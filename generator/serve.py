@@ -17,7 +17,8 @@ from watchfiles import watch
 
 from .build import build
 from .errors import BuildFailed, ErrorReport, SourceLocation
-from .theme import DEFAULT_THEME
+from .loader import ParseCache
+from .theme import DEFAULT_THEME, Theme
 
 RELOAD_PATH = "/__taawun__/version"
 # Polls the build number once a second and reloads the page after a rebuild (serve mode only).
@@ -29,14 +30,26 @@ RELOAD_SCRIPT = (
 
 
 class DevState:
-    def __init__(self) -> None:
+    """The dev server's memory between builds: the last errors, the files already parsed (only
+    changed files are read again) and the theme (its compiled templates), so that a rebuild
+    after saving one file renders only the pages made from it (see build.py)."""
+
+    def __init__(self, theme_folder: Path = DEFAULT_THEME) -> None:
         self.version = 0
         self.errors: ErrorReport | None = None
         self.lock = threading.Lock()
+        self.parsed = ParseCache()
+        self.theme_folder = theme_folder
+        self.theme: Theme | None = None
+
+    def theme_changed(self) -> None:
+        self.theme = None  # templates are reloaded by Jinja; UI strings and assets are not
 
     def rebuild(self, content: Path, output: Path) -> None:
         try:
-            result = build(content, output)
+            if self.theme is None:
+                self.theme = Theme(self.theme_folder)
+            result = build(content, output, self.theme, parsed=self.parsed)
         except BuildFailed as failed:
             with self.lock:
                 self.errors = failed.report
@@ -63,7 +76,13 @@ class DevState:
             print(warning.as_text(), file=sys.stderr)
         pages = len(result.plan.pages) if result.plan else 0
         total = sum(seconds for _, seconds in result.timings)
-        print(f"✓ built {pages} pages in {total:.2f} s", flush=True)
+        if result.mode == "incremental":
+            print(
+                f"✓ {len(result.rendered)} of {pages} pages rendered again in {total:.2f} s",
+                flush=True,
+            )
+        else:
+            print(f"✓ built {pages} pages in {total:.2f} s", flush=True)
 
 
 def error_page(report: ErrorReport) -> bytes:
@@ -126,7 +145,10 @@ def serve(content: Path, output: Path, host: str, port: int) -> int:
     server = ThreadingHTTPServer((host, port), _handler(state, output))
 
     def watcher() -> None:
-        for _changes in watch(content, DEFAULT_THEME, stop_event=stopping):
+        theme = str(DEFAULT_THEME.resolve())
+        for changes in watch(content, DEFAULT_THEME, stop_event=stopping):
+            if any(str(Path(path).resolve()).startswith(theme) for _, path in changes):
+                state.theme_changed()
             state.rebuild(content, output)
 
     stopping = threading.Event()

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import SiteConfig
+from .loader import Body
 from .models import (
     Category,
     Cooperative,
@@ -61,8 +62,12 @@ class Site:
     projects: Mapping[str, ProjectIdea]
     courses: Mapping[str, CourseTree]
     pages: Mapping[str, Page]
-    # Markdown source per (kind, id) and language; lessons use "<course>/<lesson>" as id.
-    bodies: Mapping[tuple[str, str], Mapping[str, str]]
+    # Markdown texts per (kind, id) and language (read when rendered); lessons use
+    # "<course>/<lesson>" as id.
+    bodies: Mapping[tuple[str, str], Mapping[str, Body]]
+    # The digest of each entity's YAML file, by (kind, id); modules and lessons by
+    # (kind, "<course>/<id>"). Incremental builds compare them.
+    digests: Mapping[tuple[str, str], str]
     media: frozenset[str]
     # Sorted once here; listings slice these lists instead of sorting per page. All newest first.
     products_newest_first: list[Product] = field(default_factory=list)
@@ -71,6 +76,8 @@ class Site:
     products_by_region: Mapping[str, list[Product]] = field(default_factory=dict)
     products_by_label: Mapping[str, list[Product]] = field(default_factory=dict)
     cooperatives_by_region: Mapping[str, list[Cooperative]] = field(default_factory=dict)
+    # Every cooperative, by region (in the regions' order) then id: the cooperatives listing.
+    cooperatives_by_region_order: list[Cooperative] = field(default_factory=list)
     projects_by_region: Mapping[str, list[ProjectIdea]] = field(default_factory=dict)
 
     def product_region(self, product: Product) -> str:

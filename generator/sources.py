@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,11 +37,19 @@ class Discovery:
 
 
 def _files(folder: Path) -> Iterator[Path]:
+    """Every file under ``folder``, sorted by path, hidden files and folders left out.
+
+    ``os.walk`` with string paths: this visits every content file, and ``Path.rglob`` plus a
+    ``stat`` per entry is several times slower on a site of 600,000 files.
+    """
     if not folder.is_dir():
         return
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not any(part.startswith(".") for part in path.parts[-3:]):
-            yield path
+    found: list[str] = []
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(os.path.join(top, f) for f in files if not f.startswith("."))
+    for path in sorted(found, key=lambda p: p.split(os.sep)):  # the order Path sorting gives
+        yield Path(path)
 
 
 def discover(root: Path) -> Discovery:

@@ -20,6 +20,8 @@ RESERVED_TOP = {
     "academy",
     "static",
     "media",
+    "search",
+    "pagefind",
 }
 
 
@@ -110,10 +112,35 @@ def plan(site: Site, report: ErrorReport) -> Plan:
         paginated(
             "label", lid, len(products), f"market/labels/{lid}/", "listing.html", "data/labels.yaml"
         )
+    for rid, products in site.products_by_region.items():
+        paginated(
+            "region_market",
+            rid,
+            len(products),
+            f"market/regions/{rid}/",
+            "listing.html",
+            "data/regions.yaml",
+        )
     add("regions", "", full, "regions/", "regions.html", "data/regions.yaml")
     for rid in site.regions:
         add("region", rid, full, f"regions/{rid}/", "region.html", "data/regions.yaml")
-    add("cooperatives", "", full, "cooperatives/", "cooperatives.html", "cooperatives/")
+    for rid, coops in site.cooperatives_by_region.items():
+        paginated(
+            "region_cooperatives",
+            rid,
+            len(coops),
+            f"regions/{rid}/cooperatives/",
+            "cooperatives.html",
+            "data/regions.yaml",
+        )
+    paginated(
+        "cooperatives",
+        "",
+        len(site.cooperatives),
+        "cooperatives/",
+        "cooperatives.html",
+        "cooperatives/",
+    )
     for coop in site.cooperatives.values():
         add(
             "cooperative",
@@ -172,6 +199,7 @@ def plan(site: Site, report: ErrorReport) -> Plan:
             "page.html",
             f"pages/{page.id}.yaml",
         )
+    add("search", "", full, "search/", "search.html", "theme")
     for lang in full:
         result.add(PageSpec("not_found", "", lang, f"/{lang}/404.html", "404.html", "theme"))
     _check_collisions(site, result, report)

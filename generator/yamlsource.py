@@ -1,12 +1,13 @@
-"""Read one YAML file into data *and* a map from key paths to positions.
+"""Read one YAML file into data and, when a problem needs pointing at, the position of its keys.
 
 Positions come from the YAML parser's own marks (``yaml.compose`` nodes), never from regexes over
-messages, so a schema error can point at the line of the offending key.
+messages, so a schema error can point at the line of the offending key. They are found only when
+asked: composing with marks costs as much as parsing, and a clean build of 200,000 files never
+needs them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -15,31 +16,85 @@ import yaml
 from .errors import Problem, SourceLocation
 
 try:  # PyYAML's C loader is several times faster; fall back where libyaml is missing.
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+    _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+    _BaseLoader = yaml.SafeLoader
 
 KeyPath = tuple[str | int, ...]
 
 
-@dataclass
 class YamlDocument:
-    display_path: str
-    data: Any
-    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    """One parsed YAML file: its data, and the position of every key, computed only when asked.
+
+    Positions are needed only to point at a problem, so a clean build never pays for them (nor
+    keeps them in memory): the first ``locate`` parses the file again with marks. ``text`` is kept
+    only for documents that have no file to read back.
+    """
+
+    __slots__ = ("_positions", "_source", "_text", "data", "digest", "display_path")
+
+    def __init__(
+        self,
+        display_path: str,
+        data: Any,
+        *,
+        source: Path | None = None,
+        text: str | None = None,
+        positions: dict[KeyPath, tuple[int, int]] | None = None,
+        digest: str = "",
+    ) -> None:
+        self.display_path = display_path
+        self.data = data
+        self.digest = digest  # of the file's bytes: incremental builds compare it
+        self._source = source
+        self._text = None if source is not None else text
+        self._positions = positions
+
+    @property
+    def positions(self) -> dict[KeyPath, tuple[int, int]]:
+        if self._positions is None:
+            text = self._text
+            if text is None and self._source is not None:
+                text, _ = read_text(self._source, self.display_path)
+            self._positions = _positions_of(text or "", self.display_path)
+        return self._positions
 
     def locate(self, key_path: KeyPath) -> SourceLocation:
         """The position of the deepest known prefix of ``key_path`` (the offending key's line)."""
+        positions = self.positions
         for end in range(len(key_path), 0, -1):
-            pos = self.positions.get(tuple(key_path[:end]))
+            pos = positions.get(tuple(key_path[:end]))
             if pos is not None:
                 return SourceLocation(self.display_path, *pos)
         return SourceLocation(self.display_path, 1, 1)
 
+    def __getstate__(self) -> tuple[Any, ...]:
+        return (
+            self.display_path,
+            self.data,
+            self._source,
+            self._text,
+            self._positions,
+            self.digest,
+        )
+
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
+        (
+            self.display_path,
+            self.data,
+            self._source,
+            self._text,
+            self._positions,
+            self.digest,
+        ) = state
+
 
 def read_text(path: Path, display_path: str) -> tuple[str | None, Problem | None]:
     """Decode a content file as UTF-8, or say where the first bad byte is."""
-    raw = path.read_bytes()
+    return decode_text(path.read_bytes(), display_path)
+
+
+def decode_text(raw: bytes, display_path: str) -> tuple[str | None, Problem | None]:
     try:
         return raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -54,7 +109,28 @@ def read_text(path: Path, display_path: str) -> tuple[str | None, Problem | None
         )
 
 
-def parse_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[Problem]]:
+class _Loader(_BaseLoader):
+    """The C loader, noting keys written twice in one mapping (YAML would silently keep the last)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[object, yaml.Mark]] = []
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[object] = set()
+            for key_node, _ in node.value:
+                key = key_node.value
+                if key in seen:
+                    self.duplicates.append((key, key_node.start_mark))
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def parse_yaml(
+    text: str, display_path: str, source: Path | None = None
+) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse ``text`` (read from ``source``, if given, so positions can be found again later)."""
     if not text.strip():
         return None, [
             Problem(
@@ -66,8 +142,7 @@ def parse_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[
         ]
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -86,11 +161,32 @@ def parse_yaml(text: str, display_path: str) -> tuple[YamlDocument | None, list[
         ]
     finally:
         loader.dispose()
-    doc = YamlDocument(display_path, data)
-    problems: list[Problem] = []
+    problems = [
+        Problem(
+            SourceLocation(display_path, mark.line + 1, mark.column + 1),
+            "duplicate-key",
+            f"the key `{key}` appears twice here; only the last one would be kept",
+            "remove or merge one of the two",
+        )
+        for key, mark in loader.duplicates
+    ]
+    problems.sort(key=lambda p: (p.location.line, p.location.col))
+    return YamlDocument(display_path, data, source=source, text=text), problems
+
+
+def _positions_of(text: str, display_path: str) -> dict[KeyPath, tuple[int, int]]:
+    """Every key path's (line, column), from the parser's own node marks."""
+    positions: dict[KeyPath, tuple[int, int]] = {}
+    loader = _BaseLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return positions
+    finally:
+        loader.dispose()
     if node is not None:
-        _walk(node, (), doc, problems)
-    return doc, problems
+        _walk(node, (), positions)
+    return positions
 
 
 def _yaml_hint(problem: str) -> str:
@@ -103,27 +199,14 @@ def _yaml_hint(problem: str) -> str:
     return "check this line and the one above it: quotes, colons and indentation"
 
 
-def _walk(node: yaml.Node, path: KeyPath, doc: YamlDocument, problems: list[Problem]) -> None:
+def _walk(node: yaml.Node, path: KeyPath, positions: dict[KeyPath, tuple[int, int]]) -> None:
     if isinstance(node, yaml.MappingNode):
-        seen: set[object] = set()
         for key_node, value_node in node.value:
-            key = key_node.value
-            here = (*path, key)
-            position = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in seen:
-                problems.append(
-                    Problem(
-                        SourceLocation(doc.display_path, *position),
-                        "duplicate-key",
-                        f"the key `{key}` appears twice here; only the last one would be kept",
-                        "remove or merge one of the two",
-                    )
-                )
-            seen.add(key)
-            doc.positions[here] = position
-            _walk(value_node, here, doc, problems)
+            here = (*path, key_node.value)
+            positions[here] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            _walk(value_node, here, positions)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             here = (*path, index)
-            doc.positions[here] = (item.start_mark.line + 1, item.start_mark.column + 1)
-            _walk(item, here, doc, problems)
+            positions[here] = (item.start_mark.line + 1, item.start_mark.column + 1)
+            _walk(item, here, positions)

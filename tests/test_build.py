@@ -32,14 +32,19 @@ def expected_counts(site: Site) -> Counter[tuple[str, str]]:
     def translated(text_langs: set[str]) -> list[str]:
         return full + [lang for lang in partial if lang in text_langs]
 
-    for kind in ("home", "regions", "cooperatives", "projects", "academy", "not_found"):
+    for kind in ("home", "regions", "projects", "academy", "search", "not_found"):
         add(kind, 1, full)
+    add("cooperatives", -(-len(site.cooperatives) // per), full)
     add("market", -(-len(site.products) // per), full)
     for products in site.products_by_category.values():
         add("category", -(-len(products) // per), full)
     for products in site.products_by_label.values():
         add("label", -(-len(products) // per), full)
     add("region", len(site.regions), full)
+    for products in site.products_by_region.values():
+        add("region_market", -(-len(products) // per), full)
+    for coops in site.cooperatives_by_region.values():
+        add("region_cooperatives", -(-len(coops) // per), full)
     for coop in site.cooperatives.values():
         add("cooperative", 1, translated(coop.name.languages()))
     for product in site.products.values():

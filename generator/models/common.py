@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import typing
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
@@ -115,6 +118,41 @@ class LocalizedText(Strict):
 class Image(Strict):
     src: NonEmptyStr
     alt: LocalizedText
+
+
+ImagePath = tuple[str | int, ...]
+
+
+def images_in(model: BaseModel, path: ImagePath = ()) -> Iterator[tuple[ImagePath, Image]]:
+    """Every Image inside a model, with its key path (for error positions).
+
+    Only the fields whose type can hold an image are visited (found once per model class), not
+    every field of every entry: this runs over each entry of a national catalogue on each build.
+    """
+    if isinstance(model, Image):
+        yield path, model
+        return
+    for name in _image_fields(type(model)):
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            yield from images_in(value, (*path, name))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                if isinstance(item, BaseModel):
+                    yield from images_in(item, (*path, name, i))
+
+
+@functools.cache
+def _image_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(
+        name for name, info in cls.model_fields.items() if _can_hold_image(info.annotation)
+    )
+
+
+def _can_hold_image(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation is Image or bool(_image_fields(annotation))
+    return any(_can_hold_image(arg) for arg in typing.get_args(annotation))
 
 
 def require_unique(values: list[str], what: str) -> None:

@@ -1,0 +1,336 @@
+"""What each page is made of, as one digest per page: an incremental build re-renders a page only
+when its digest changed since the last build.
+
+A page's digest covers (1) the site-wide inputs every page shows (site.yaml, the data files, the
+menu pages, the UI strings, the asset URLs, the generator's own code), (2) its template and every
+template that one includes, imports or extends, (3) its place in the plan (URL, pager position,
+the languages it exists in) and (4) the entries it shows, each by the digest of its YAML file,
+its Markdown texts and its images. (4) is declared per page kind below, next to nothing else, and
+must name everything the kind's view in render.py reads: tests/test_incremental.py edits entries
+of every kind and compares the incremental output with a clean build byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from jinja2 import Environment, meta
+
+from . import i18n
+from .images import ImageStore
+from .models import Cooperative, Product
+from .render import REGION_PREVIEW
+from .site import Site
+from .theme import Theme
+from .urls import PageSpec, Plan
+
+GENERATOR = Path(__file__).resolve().parent
+Tokens = Iterator[str]
+Declared = Callable[["Fingerprints", PageSpec], Iterable[str]]
+DEPENDS: dict[str, Declared] = {}
+
+
+def depends(*kinds: str) -> Callable[[Declared], Declared]:
+    def register(fn: Declared) -> Declared:
+        for kind in kinds:
+            DEPENDS[kind] = fn
+        return fn
+
+    return register
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.blake2b("\0".join(parts).encode(), digest_size=12).hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
+
+
+def code_digest() -> str:
+    """The generator's own source: a new Taawun version never reuses pages of the old one."""
+    return _digest(*(_file_digest(p) for p in sorted(GENERATOR.rglob("*.py"))))
+
+
+# Template source digest → the templates it names. Parsing a template costs milliseconds and the
+# dev server fingerprints every page on each rebuild, so each version of a template is parsed once.
+_REFERENCED: dict[str, tuple[str, ...]] = {}
+
+
+def _references(env: Environment, source: str, digest: str) -> tuple[str, ...]:
+    found = _REFERENCED.get(digest)
+    if found is None:
+        names = meta.find_referenced_templates(env.parse(source))
+        found = _REFERENCED[digest] = tuple(n for n in names if n)
+    return found
+
+
+class Fingerprints:
+    def __init__(self, site: Site, plan: Plan, theme: Theme, images: ImageStore) -> None:
+        self.site = site
+        self.plan = plan
+        self.theme = theme
+        self.images = images
+        self._entities: dict[tuple[str, str], str] = {}
+        self._templates: dict[str, str] = {}
+        self._products: dict[str, str] = {}
+        self.site_wide = self._site_wide()
+        self.counts = self._counts()
+
+    # -- the parts -------------------------------------------------------------------------------
+
+    def _site_wide(self) -> str:
+        root = self.site.content_root
+        files = [root / "site.yaml", *sorted((root / "data").glob("*.yaml"))]
+        files += sorted((self.theme.folder / "i18n").glob("*.yaml"))
+        pages = [self.entity("page", key) for key in self.site.pages]  # the menu and footer
+        assets = [f"{name}={asset.url}" for name, asset in sorted(self.theme.assets.items())]
+        return _digest(
+            code_digest(),
+            *(_file_digest(f) for f in files if f.is_file()),
+            *pages,
+            *assets,
+            self.site.today.isoformat(),  # label validity is shown relative to the build date
+        )
+
+    def _counts(self) -> str:
+        """The facet and statistics numbers that listings and the home page show."""
+        site = self.site
+        return _digest(
+            *(f"c:{k}:{len(v)}" for k, v in sorted(site.products_by_category.items())),
+            *(f"r:{k}:{len(v)}" for k, v in sorted(site.products_by_region.items())),
+            *(f"l:{k}:{len(v)}" for k, v in sorted(site.products_by_label.items())),
+            *(f"cr:{k}:{len(v)}" for k, v in sorted(site.cooperatives_by_region.items())),
+            *(f"pr:{k}:{len(v)}" for k, v in sorted(site.projects_by_region.items())),
+            f"{len(site.cooperatives)}:{len(site.products)}:{len(site.projects)}:{len(site.courses)}",
+        )
+
+    def entity(self, kind: str, key: str) -> str:
+        """An entry's facts: its YAML file and its images (memoised). Not its long texts: those
+        are shown on its own page only (see ``text``), so a new description re-renders one page.
+        """
+        found = self._entities.get((kind, key))
+        if found is None:
+            parts = [kind, key, self.site.digests.get((kind, key), "-")]
+            parts.extend(self.images.digest(src) for src in self._image_sources(kind, key))
+            found = self._entities[(kind, key)] = _digest(*parts)
+        return found
+
+    def text(self, kind: str, key: str, lang: str) -> str:
+        """The long text a page in ``lang`` shows: its own, or the fallback it falls back to."""
+        bodies = self.site.bodies.get((kind, key), {})
+        for candidate in i18n.fallback_chain(lang):
+            if candidate in bodies:
+                return f"{candidate}={bodies[candidate].digest}"
+        return "-"
+
+    def _image_sources(self, kind: str, key: str) -> list[str]:
+        site = self.site
+        if kind == "product":
+            return [img.src for img in site.products[key].images]
+        if kind == "cooperative":
+            return [img.src for img in site.cooperatives[key].photos]
+        if kind == "project":
+            image = site.projects[key].image
+            return [image.src] if image else []
+        if kind == "course":
+            image = site.courses[key].course.image
+            return [image.src] if image else []
+        return []
+
+    def product(self, product: Product) -> str:
+        """A product as a card shows it: with its cooperative's name and region (memoised)."""
+        found = self._products.get(product.id)
+        if found is None:
+            found = self._products[product.id] = _digest(
+                self.entity("product", product.id), self.entity("cooperative", product.cooperative)
+            )
+        return found
+
+    def course(self, course_id: str) -> str:
+        """A course with every module and lesson in it (course and lesson pages show the outline)."""
+        tree = self.site.courses[course_id]
+        parts = [self.entity("course", course_id)]
+        for module in tree.modules:
+            parts.append(self.entity("module", f"{course_id}/{module.module.id}"))
+            parts.extend(
+                self.entity("lesson", f"{course_id}/{lesson.id}") for lesson in module.lessons
+            )
+        return _digest(*parts)
+
+    def template(self, name: str) -> str:
+        """The template and, recursively, every template it extends, includes or imports."""
+        found = self._templates.get(name)
+        if found is None:
+            env = self.theme.env
+            assert env.loader is not None
+            seen: dict[str, str] = {}
+            todo = [name]
+            while todo:
+                current = todo.pop()
+                if current in seen:
+                    continue
+                source = env.loader.get_source(env, current)[0]
+                seen[current] = _digest(source)
+                todo.extend(_references(env, source, seen[current]))
+            found = self._templates[name] = _digest(*(f"{n}:{d}" for n, d in sorted(seen.items())))
+        return found
+
+    # -- the page --------------------------------------------------------------------------------
+
+    def page(self, spec: PageSpec) -> str:
+        languages = self.plan.languages(spec.kind, spec.key, spec.page_no)
+        return _digest(
+            self.site_wide,
+            self.template(spec.template),
+            spec.kind,
+            spec.key,
+            spec.lang,
+            spec.url,
+            f"{spec.page_no}/{spec.page_count}",
+            *(f"{lang}={url}" for lang, url in sorted(languages.items())),
+            *DEPENDS[spec.kind](self, spec),
+        )
+
+    def chooser(self) -> str:
+        return _digest(self.site_wide, self.template("choose.html"))
+
+
+# -- what each kind of page shows (keep in step with the views in render.py) ----------------------
+
+
+def _listed(fp: Fingerprints, spec: PageSpec, products: list[Product]) -> Tokens:
+    per = fp.site.config.items_per_page
+    start = (spec.page_no - 1) * per
+    yield fp.counts
+    yield str(len(products))
+    yield from (fp.product(p) for p in products[start : start + per])
+
+
+@depends("home")
+def _home(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    site = fp.site
+    yield fp.counts
+    yield from (fp.product(p) for p in site.products_newest_first[:8])
+    yield from (fp.entity("project", key) for key in list(site.projects)[:3])
+    yield from (fp.entity("course", key) for key in site.courses)
+
+
+@depends("market")
+def _market(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from _listed(fp, spec, fp.site.products_newest_first)
+
+
+@depends("category")
+def _category(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from _listed(fp, spec, fp.site.products_by_category[spec.key])
+
+
+@depends("label")
+def _label(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from _listed(fp, spec, fp.site.products_by_label[spec.key])
+
+
+@depends("regions")
+def _regions(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield fp.counts
+
+
+@depends("region_market")
+def _region_market(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from _listed(fp, spec, fp.site.products_by_region[spec.key])
+
+
+@depends("region")
+def _region(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    site = fp.site
+    shown = REGION_PREVIEW
+    yield fp.counts
+    coops = site.cooperatives_by_region.get(spec.key, [])
+    yield from (fp.entity("cooperative", c.id) for c in coops[:shown])
+    yield from (fp.product(p) for p in site.products_by_region.get(spec.key, [])[:shown])
+    yield from (fp.entity("project", i.id) for i in site.projects_by_region.get(spec.key, []))
+
+
+def _coops_listed(fp: Fingerprints, spec: PageSpec, coops: list[Cooperative]) -> Tokens:
+    per = fp.site.config.items_per_page
+    start = (spec.page_no - 1) * per
+    yield str(len(coops))
+    yield from (fp.entity("cooperative", c.id) for c in coops[start : start + per])
+
+
+@depends("cooperatives")
+def _cooperatives(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from _coops_listed(fp, spec, fp.site.cooperatives_by_region_order)
+
+
+@depends("region_cooperatives")
+def _region_cooperatives(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from _coops_listed(fp, spec, fp.site.cooperatives_by_region[spec.key])
+
+
+@depends("cooperative")
+def _cooperative(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield fp.entity("cooperative", spec.key)
+    yield fp.text("cooperative", spec.key, spec.lang)
+    yield from (fp.product(p) for p in fp.site.products_by_cooperative.get(spec.key, []))
+
+
+@depends("product")
+def _product(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    site = fp.site
+    product = site.products[spec.key]
+    yield fp.product(product)
+    yield fp.text("product", spec.key, spec.lang)
+    related = [
+        p for p in site.products_by_cooperative.get(product.cooperative, []) if p.id != product.id
+    ]
+    yield from (fp.product(p) for p in related[:4])
+
+
+@depends("projects")
+def _projects(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from (fp.entity("project", key) for key in fp.site.projects)
+
+
+@depends("project")
+def _project(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield fp.entity("project", spec.key)
+    yield fp.text("project", spec.key, spec.lang)
+    yield from (
+        fp.entity("course", c) for c in fp.site.projects[spec.key].courses if c in fp.site.courses
+    )
+
+
+@depends("academy")
+def _academy(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from (fp.course(key) for key in fp.site.courses)
+
+
+@depends("course")
+def _course(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield fp.course(spec.key)
+
+
+@depends("lesson")
+def _lesson(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield fp.course(spec.key.split("/")[0])
+    yield fp.text("lesson", spec.key, spec.lang)
+
+
+@depends("page")
+def _page(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield fp.entity("page", spec.key)
+    yield fp.text("page", spec.key, spec.lang)
+
+
+@depends("search")
+def _search(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield fp.counts  # the category links shown without JavaScript, with their counts
+
+
+@depends("not_found")
+def _nothing_more(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from ()
