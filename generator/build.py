@@ -39,6 +39,7 @@ from .loader import ParseCache, load
 from .parallel import PageWriter, default_jobs, render_pages
 from .postbuild import robots, sitemap_names, sitemaps
 from .render import Renderer
+from .search import build_search_index
 from .site import Site
 from .theme import Theme
 from .urls import Plan, plan
@@ -180,7 +181,7 @@ def _clean(
             _extras(site, pages, theme, renderer, PageWriter(folder))
         if search:
             with _timed(result, "search"):
-                _search_index(folder, site)
+                _search_index(folder, site, jobs)
         with _timed(result, "publish"):
             stage.publish()
     return media
@@ -224,16 +225,12 @@ def _incremental(
     removed_pages = any(r.endswith(".html") for r in result.removed)
     if search and (touched_kinds & INDEXED_KINDS or removed_pages):
         with _timed(result, "search"):
-            _search_index(output, site)
+            _search_index(output, site, jobs)
     return media
 
 
-def _search_index(folder: Path, site: Site) -> None:
-    try:  # TEMPORARY until search.py lands
-        from .search import build_search_index  # type: ignore[import-not-found]
-    except ImportError:
-        return
-    build_search_index(folder, site.config.full_languages)
+def _search_index(folder: Path, site: Site, jobs: int) -> None:
+    build_search_index(folder, site.config.full_languages, jobs=jobs)
 
 
 # -- files beside the pages ----------------------------------------------------------------------

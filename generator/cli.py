@@ -37,6 +37,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, default=Path("public"))
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+
+    p = commands.add_parser(
+        "search-index", help="(re)build the search index of an already built output folder"
+    )
+    p.add_argument("--output", type=Path, default=Path("public"))
+    p.add_argument(
+        "--shard-pages",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="most pages one Pagefind run holds in memory (default: 15000, about 650 MB)",
+    )
+    p.add_argument(
+        "--jobs", type=_jobs, default=1, metavar="N", help="Pagefind runs at a time (default: 1)"
+    )
     return parser
 
 
@@ -68,17 +83,25 @@ def _build_options(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="render every page instead of only those whose sources changed",
     )
+    p.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="leave the search index out (build it later with `taawun search-index`)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "search-index":
+        return _search_index(args.output, args.shard_pages, args.jobs)
     if not args.content.is_dir():
         print(f"taawun: the content folder {args.content} does not exist", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "check":
         return _check(args.content, args.format)
     if args.command == "build":
-        return _build(args.content, args.output, args.jobs, args.cache, not args.clean)
+        return _build(args.content, args.output, args.jobs, args.cache, not args.clean, args.search)
     from .serve import serve
 
     return serve(args.content, args.output, args.host, args.port)
@@ -97,15 +120,42 @@ def _check(content: Path, style: str) -> int:
 
 
 def _build(
-    content: Path, output: Path, jobs: int | None, cache: Path | None, incremental: bool
+    content: Path,
+    output: Path,
+    jobs: int | None,
+    cache: Path | None,
+    incremental: bool,
+    search: bool = True,
 ) -> int:
     try:
-        result = build(content, output, jobs=jobs, cache=cache, incremental=incremental)
+        result = build(
+            content, output, jobs=jobs, cache=cache, incremental=incremental, search=search
+        )
     except BuildFailed as failed:
         print(failed.report.format("text"), file=sys.stderr)
         print(f"✗ nothing was written; {output} is unchanged", file=sys.stderr)
         return EXIT_CONTENT
     print(summary(result, output))
+    return EXIT_OK
+
+
+def _search_index(output: Path, shard_pages: int | None, jobs: int) -> int:
+    from .search import DEFAULT_SHARD_PAGES, SearchIndexError, build_search_index, search_languages
+
+    languages = search_languages(output)
+    if not languages:
+        print(
+            f"taawun: {output} has no built search page; run `taawun build` first", file=sys.stderr
+        )
+        return EXIT_USAGE
+    try:
+        stats = build_search_index(
+            output, languages, shard_pages=shard_pages or DEFAULT_SHARD_PAGES, jobs=jobs
+        )
+    except SearchIndexError as error:
+        print(f"taawun: {error}", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"✓ {stats.summary()}, in {output / 'pagefind'}")
     return EXIT_OK
 
 

@@ -76,7 +76,8 @@ class Fingerprints:
         self._entities: dict[tuple[str, str], str] = {}
         self._templates: dict[str, str] = {}
         self._products: dict[str, str] = {}
-        self.site_wide = self._site_wide()
+        # Cards are rendered from card.html by Renderer.card, whichever page shows them.
+        self.site_wide = _digest(self._site_wide(), self.template("card.html"))
         self.counts = self._counts()
 
     # -- the parts -------------------------------------------------------------------------------

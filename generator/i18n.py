@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
@@ -64,11 +64,15 @@ class Messages:
 
 
 @cache
+# Formatting with Babel costs tens of microseconds and a listing page shows about a hundred
+# numbers (its facet counts): the same few thousand values, formatted once each.
+@lru_cache(maxsize=65_536)
 def money(centimes: int, lang: str) -> str:
     """Integer centimes → the locale's currency format, through Decimal (never a float)."""
     return format_currency(Decimal(centimes) / 100, "MAD", locale=LOCALES[lang])
 
 
+@lru_cache(maxsize=65_536)
 def number(value: int | float, lang: str) -> str:
     return format_decimal(value, locale=LOCALES[lang])
 

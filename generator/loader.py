@@ -28,6 +28,7 @@ from .models import (
     Region,
     Sector,
 )
+from .models.common import compact
 from .sources import BodyFile, Discovery, discover
 from .validation import problems_from_validation
 from .yamlsource import KeyPath, YamlDocument, decode_text, parse_yaml
@@ -174,6 +175,7 @@ def load(
         report.extend(problems)
         key = entity_paths[path][1]
         if loaded is not None:
+            compact(loaded.item)  # here, not in the worker: pickling would undo the sharing
             content.entities[kind][key] = loaded
         else:
             content.failed.add((kind, key))

@@ -16,6 +16,8 @@ from .theme import Theme
 from .urls import PageSpec, Plan
 
 View = Callable[["Renderer", PageSpec], dict[str, Any]]
+# Cards kept per process; past this many the cache starts again (about 1 KB each).
+CARD_CACHE_SIZE = 40_000
 VIEWS: dict[str, View] = {}
 
 
@@ -37,7 +39,8 @@ class Renderer:
         # Shared with the build's publish step so variants are inspected once; a store of our own
         # (no persistent cache) keeps `Renderer(site, plan, theme)` working for tests and tools.
         self.images = images if images is not None else ImageStore(site.content_root, None)
-        self._ui: dict[str, dict[str, Markup]] = {}  # lang → UI string key → escaped text
+        self._helpers: dict[str, dict[str, Any]] = {}
+        self._cards: dict[tuple[str, str, str, str, bool], Markup] = {}
 
     # -- helpers available to views and templates ----------------------------------------------
 
@@ -59,12 +62,14 @@ class Renderer:
                 )
         return Markup("")
 
-    def render(self, spec: PageSpec) -> str:
-        lang = spec.lang
-        ctx = VIEWS[spec.kind](self, spec)
+    def helpers(self, lang: str) -> dict[str, Any]:
+        """What every template sees in ``lang`` (formatters, UI strings, URLs, cards): built
+        once per language, not once per page."""
+        found = self._helpers.get(lang)
+        if found is not None:
+            return found
         messages = self.theme.messages
-
-        strings = self._ui.setdefault(lang, {})
+        strings: dict[str, Markup] = {}
 
         def ui(key: str, **values: Any) -> Markup:
             if not values:  # most strings have no placeholders: escape each once per language
@@ -82,37 +87,65 @@ class Renderer:
         def url(kind: str, key: str = "", page_no: int = 1) -> str:
             return self.plan.url(kind, key, lang, page_no)
 
+        found = self._helpers[lang] = {
+            "site": self.site,
+            "config": self.site.config,
+            "lang": lang,
+            "dir": direction(lang),
+            "t": lambda text: i18n.localized(text, lang),
+            "tt": lambda text: i18n.plain(text, lang),
+            "_": ui,
+            "_a": ui_plain,
+            "url": url,
+            "has_page": self.plan.has,
+            "money": lambda c: i18n.money(c, lang),
+            "number": lambda n: i18n.number(n, lang),
+            "percent": lambda share: i18n.percent(share, lang),
+            "pager_window": pager_window,
+            "date": lambda d: i18n.long_date(d, lang),
+            "month": lambda m: i18n.month_name(m, lang),
+            "image": self.image,
+            "product_region": self.site.product_region,
+            "product_card": lambda p, heading="h3", eager=False: self.card(
+                "product", p, lang, heading, eager
+            ),
+            "coop_card": lambda c, heading="h3": self.card("cooperative", c, lang, heading, False),
+        }
+        return found
+
+    def card(self, kind: str, item: Any, lang: str, heading: str, eager: bool) -> Markup:
+        """A product's or cooperative's card, rendered once per build and language and reused
+        by every listing, region, cooperative and product page that shows it (a product's card
+        appears on eight pages or more)."""
+        key = (kind, item.id, lang, heading, eager)
+        found = self._cards.get(key)
+        if found is None:
+            if len(self._cards) >= CARD_CACHE_SIZE:
+                self._cards.clear()  # bounded memory on a national catalogue
+            found = self._cards[key] = Markup(
+                self.theme.env.get_template("card.html").render(
+                    self.helpers(lang), kind=kind, item=item, heading=heading, eager=eager
+                )
+            )
+        return found
+
+    def render(self, spec: PageSpec) -> str:
+        lang = spec.lang
+        ctx = VIEWS[spec.kind](self, spec)
         alternates = self.plan.languages(spec.kind, spec.key, spec.page_no)
         crumbs: list[tuple[str, str]] = ctx.pop("breadcrumbs", [])
         ld: list[dict[str, Any]] = ctx.pop("jsonld", [])
         if crumbs:
             ld.append(jsonld.breadcrumbs([(name, self.absolute(u)) for name, u in crumbs]))
         return self.theme.env.get_template(spec.template).render(
-            site=self.site,
-            config=self.site.config,
+            self.helpers(lang),
             page=spec,
-            lang=lang,
-            dir=direction(lang),
-            t=lambda text: i18n.localized(text, lang),
-            tt=lambda text: i18n.plain(text, lang),
-            _=ui,
-            _a=ui_plain,
-            url=url,
-            has_page=self.plan.has,
-            money=lambda c: i18n.money(c, lang),
-            number=lambda n: i18n.number(n, lang),
-            percent=lambda share: i18n.percent(share, lang),
-            pager_window=pager_window,
-            date=lambda d: i18n.long_date(d, lang),
-            month=lambda m: i18n.month_name(m, lang),
             canonical=self.absolute(spec.url),
             alternates=[(code, self.absolute(u)) for code, u in alternates.items()],
             x_default=self.absolute(alternates.get(self.site.config.default_language, spec.url)),
             language_links=[(code, i18n.LANGUAGE_NAMES[code], u) for code, u in alternates.items()],
             breadcrumbs=crumbs,
             jsonld=Markup("").join(jsonld.script(d) for d in ld),
-            image=lambda img: self.image(img),
-            product_region=self.site.product_region,
             **ctx,
         )
 

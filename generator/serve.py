@@ -15,7 +15,7 @@ from pathlib import Path
 
 from watchfiles import watch
 
-from .build import build
+from .build import BuildResult, build
 from .errors import BuildFailed, ErrorReport, SourceLocation
 from .loader import ParseCache
 from .theme import DEFAULT_THEME, Theme
@@ -46,6 +46,10 @@ class DevState:
         self.theme = None  # templates are reloaded by Jinja; UI strings and assets are not
 
     def rebuild(self, content: Path, output: Path) -> None:
+        self.rebuild_result(content, output)
+
+    def rebuild_result(self, content: Path, output: Path) -> BuildResult | None:
+        """Rebuild; report errors to the terminal and the browser. The result, if it built."""
         try:
             if self.theme is None:
                 self.theme = Theme(self.theme_folder)
@@ -60,7 +64,7 @@ class DevState:
                 file=sys.stderr,
                 flush=True,
             )
-            return
+            return None
         except Exception as exc:  # a broken template must not kill the dev server
             report = ErrorReport()
             report.add(SourceLocation("themes"), "render", f"{type(exc).__name__}: {exc}")
@@ -68,7 +72,7 @@ class DevState:
                 self.errors = report
                 self.version += 1
             print(f"✗ {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
-            return
+            return None
         with self.lock:
             self.errors = None
             self.version += 1
@@ -83,6 +87,7 @@ class DevState:
             )
         else:
             print(f"✓ built {pages} pages in {total:.2f} s", flush=True)
+        return result
 
 
 def error_page(report: ErrorReport) -> bytes:

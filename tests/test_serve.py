@@ -8,6 +8,9 @@ import urllib.request
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 
+import pytest
+
+from generator import loader
 from generator.serve import RELOAD_PATH, DevState, _handler
 
 
@@ -47,3 +50,33 @@ def test_serve_shows_pages_then_errors_then_recovers(minimal_site: Path) -> None
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_serve_rebuilds_incrementally_and_rereads_only_changed_files(
+    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    output = minimal_site.parent / "public"
+    state = DevState()
+    state.rebuild(minimal_site, output)
+    product = minimal_site / "products" / "tamount" / "huile-argan.yaml"
+    product.write_text(
+        product.read_text(encoding="utf-8").replace('price: "120.00"', 'price: "125.00"'),
+        encoding="utf-8",
+    )
+    parsed: list[Path] = []
+    real = loader._parse_entity
+
+    def spy(task: tuple[Path, str, str]) -> object:
+        parsed.append(task[0])
+        return real(task)
+
+    monkeypatch.setattr(loader, "_parse_entity", spy)
+    result = state.rebuild_result(minimal_site, output)
+
+    assert parsed == [product]  # the other files came from the parse cache
+    assert result.mode == "incremental"
+    assert "fr/products/huile-argan/index.html" in result.rendered
+    assert "fr/academy/index.html" not in result.rendered
+    assert "125,00" in (output / "fr" / "products" / "huile-argan" / "index.html").read_text(
+        encoding="utf-8"
+    )
