@@ -131,22 +131,8 @@ def build(
             digests["index.html"] = prints.chooser()
         manifest_file = cache / f"pages-{_name(output)}.pickle"
         previous = _read_manifest(manifest_file, output) if incremental else None
-        if previous is None:
-            media = _clean(result, site, pages, theme, images, renderer, output, jobs, search)
-        else:
-            media = _incremental(
-                result,
-                site,
-                pages,
-                theme,
-                images,
-                renderer,
-                output,
-                jobs,
-                search,
-                previous,
-                digests,
-            )
+        job = _Job(result, site, pages, theme, images, renderer, output, jobs, search)
+        media = _clean(job) if previous is None else _incremental(job, previous, digests)
         _write_manifest(manifest_file, output, digests, _files(digests, media, theme, pages))
     finally:
         images.close()
@@ -156,76 +142,71 @@ def build(
 # -- the two ways to write ---------------------------------------------------------------------
 
 
-def _clean(
-    result: BuildResult,
-    site: Site,
-    pages: Plan,
-    theme: Theme,
-    images: ImageStore,
-    renderer: Renderer,
-    output: Path,
-    jobs: int,
-    search: bool,
-) -> list[str]:
+@dataclass
+class _Job:
+    """What both ways of writing need."""
+
+    result: BuildResult
+    site: Site
+    pages: Plan
+    theme: Theme
+    images: ImageStore
+    renderer: Renderer
+    output: Path
+    jobs: int
+    search: bool
+
+
+def _clean(job: _Job) -> list[str]:
+    result, site, pages = job.result, job.site, job.pages
     result.mode = "clean"
-    with Staging(output) as stage:
+    with Staging(job.output) as stage:
         folder = stage.folder
         with _timed(result, "images"):
-            media = images.publish(site_image_sources(site), folder, jobs)
+            media = job.images.publish(site_image_sources(site), folder, job.jobs)
         with _timed(result, "assets"):
-            publish_assets(theme, folder)
+            publish_assets(job.theme, folder)
         with _timed(result, "render"):
-            render_pages(renderer, pages.pages, PageWriter(folder), jobs)
+            render_pages(job.renderer, pages.pages, PageWriter(folder), job.jobs)
             result.rendered = [spec.output for spec in pages.pages]
         with _timed(result, "postbuild"):
-            _extras(site, pages, theme, renderer, PageWriter(folder))
-        if search:
+            _extras(site, pages, job.theme, job.renderer, PageWriter(folder))
+        if job.search:
             with _timed(result, "search"):
-                _search_index(folder, site, jobs)
+                _search_index(folder, site, job.jobs)
         with _timed(result, "publish"):
             stage.publish()
     return media
 
 
-def _incremental(
-    result: BuildResult,
-    site: Site,
-    pages: Plan,
-    theme: Theme,
-    images: ImageStore,
-    renderer: Renderer,
-    output: Path,
-    jobs: int,
-    search: bool,
-    previous: dict[str, Any],
-    digests: dict[str, str],
-) -> list[str]:
+def _incremental(job: _Job, previous: dict[str, Any], digests: dict[str, str]) -> list[str]:
+    result, site, pages, output = job.result, job.site, job.pages, job.output
     result.mode = "incremental"
     old: dict[str, str] = previous["digests"]
     writer = PageWriter(output, in_place=True)
     with _timed(result, "images"):
-        media = images.publish(site_image_sources(site), output, jobs)
+        media = job.images.publish(site_image_sources(site), output, job.jobs)
     with _timed(result, "assets"):
-        publish_assets(theme, output)
+        publish_assets(job.theme, output)
     todo = [
         spec
         for spec in pages.pages
         if old.get(spec.output) != digests[spec.output] or not (output / spec.output).is_file()
     ]
     with _timed(result, "render"):
-        render_pages(renderer, todo, writer, jobs)
+        render_pages(job.renderer, todo, writer, job.jobs)
         result.rendered = [spec.output for spec in todo]
     with _timed(result, "postbuild"):
-        _extras(site, pages, theme, renderer, writer)
+        _extras(site, pages, job.theme, job.renderer, writer)
     with _timed(result, "prune"):
-        result.removed = sorted(set(previous["files"]) - _files(digests, media, theme, pages))
+        result.removed = sorted(set(previous["files"]) - _files(digests, media, job.theme, pages))
         for relative in result.removed:
             _remove(output, relative)
     touched_kinds = {spec.kind for spec in todo}
     removed_pages = any(r.endswith(".html") for r in result.removed)
-    if search and (touched_kinds & INDEXED_KINDS or removed_pages):
+    if job.search and (touched_kinds & INDEXED_KINDS or removed_pages):
         with _timed(result, "search"):
-            _search_index(output, site, jobs)
+            _search_index(output, site, job.jobs)
     return media
 
 

@@ -278,47 +278,39 @@ def _market(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     return ctx
 
 
-@view("category")
-def _category(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    category = r.site.categories[spec.key]
-    ctx = _listing(r, spec, r.site.products_by_category[spec.key])
-    ctx["heading"] = i18n.plain(category.name, spec.lang)
-    ctx["heading_text"] = category.name
+def _named_listing(
+    r: Renderer, spec: PageSpec, products: list[Product], name: LocalizedText
+) -> dict[str, Any]:
+    """A listing under the market: a category's, a label's or a region's products."""
+    ctx = _listing(r, spec, products)
+    ctx["heading"] = i18n.plain(name, spec.lang)
+    ctx["heading_text"] = name
     ctx["breadcrumbs"] = r.crumb(
         spec,
         (r.msg("market.title", spec.lang), r.plan.url("market", "", spec.lang)),
-        (category.name, spec.url),
+        (name, spec.url),
     )
     return ctx
+
+
+@view("category")
+def _category(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    category = r.site.categories[spec.key]
+    return _named_listing(r, spec, r.site.products_by_category[spec.key], category.name)
 
 
 @view("label")
 def _label(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     label = r.site.labels[spec.key]
-    ctx = _listing(r, spec, r.site.products_by_label[spec.key])
-    ctx["heading"] = i18n.plain(label.name, spec.lang)
-    ctx["heading_text"] = label.name
+    ctx = _named_listing(r, spec, r.site.products_by_label[spec.key], label.name)
     ctx["label"] = label
-    ctx["breadcrumbs"] = r.crumb(
-        spec,
-        (r.msg("market.title", spec.lang), r.plan.url("market", "", spec.lang)),
-        (label.name, spec.url),
-    )
     return ctx
 
 
 @view("region_market")
 def _region_market(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     region = r.site.regions[spec.key]
-    ctx = _listing(r, spec, r.site.products_by_region[spec.key])
-    ctx["heading"] = i18n.plain(region.name, spec.lang)
-    ctx["heading_text"] = region.name
-    ctx["breadcrumbs"] = r.crumb(
-        spec,
-        (r.msg("market.title", spec.lang), r.plan.url("market", "", spec.lang)),
-        (region.name, spec.url),
-    )
-    return ctx
+    return _named_listing(r, spec, r.site.products_by_region[spec.key], region.name)
 
 
 @view("regions")

@@ -68,26 +68,6 @@ class YamlDocument:
                 return SourceLocation(self.display_path, *pos)
         return SourceLocation(self.display_path, 1, 1)
 
-    def __getstate__(self) -> tuple[Any, ...]:
-        return (
-            self.display_path,
-            self.data,
-            self._source,
-            self._text,
-            self._positions,
-            self.digest,
-        )
-
-    def __setstate__(self, state: tuple[Any, ...]) -> None:
-        (
-            self.display_path,
-            self.data,
-            self._source,
-            self._text,
-            self._positions,
-            self.digest,
-        ) = state
-
 
 def read_text(path: Path, display_path: str) -> tuple[str | None, Problem | None]:
     """Decode a content file as UTF-8, or say where the first bad byte is."""
