@@ -52,6 +52,9 @@ SECTIONS = ("products", "cooperatives", "projects", "academy")
 DEFAULT_SHARD_PAGES = 15_000
 # Pagefind runs <dt> and <dd> together ("CatégorieHuile d'olive"); the labels are boilerplate.
 EXCLUDE_SELECTORS = ("dt",)
+# Everything searchable is inside <main>; starting there skips the header, navigation and footer
+# (same index, about a fifth less CPU at 10,000 products).
+ROOT_SELECTOR = "main"
 # Pagefind writes three UIs into every bundle; the search page uses the Component UI, once.
 UI_FILES = ("pagefind-component-ui.js", "pagefind-component-ui.css")
 OTHER_UI_FILES = (
@@ -294,6 +297,7 @@ def _run_all(
                     "glob": shard.glob,
                     "output_path": str(work / f"out-{shard.folder}"),
                     "exclude_selectors": list(EXCLUDE_SELECTORS),
+                    "root_selector": ROOT_SELECTOR,
                     "silent": True,
                 }
                 (folder / "pagefind.json").write_text(json.dumps(config), encoding="utf-8")
