@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_jobs,
         default=None,
         metavar="N",
-        help="most pages one Pagefind run holds in memory (default: 15000, about 650 MB)",
+        help="most pages one Pagefind run holds in memory (default: 15000, under 500 MB)",
     )
     p.add_argument(
         "--jobs", type=_jobs, default=1, metavar="N", help="Pagefind runs at a time (default: 1)"

@@ -14,10 +14,10 @@ index; the search page merges the others into it (Pagefind's ``mergeIndex``, whi
 primary's WebAssembly). Up to ``shard_pages`` pages per language (the sample site, 10,000 products)
 there is one shard per language and nothing to merge.
 
-A shard is named to Pagefind by a glob over the site itself (no copies, no links): the page folders
-of a section are split by name prefix (a trie) into groups small enough to pack, so a shard is e.g.
-``fr/{products/a*,products/b*}/**/index.html``. The glob always starts with the language folder,
-which Pagefind's file walk uses to skip the rest of the site.
+A shard is named to Pagefind by a glob over the site itself (no copies, no links): small sections
+whole (``fr/{products/*,cooperatives/*}/**/index.html``), a big one split by folder-name prefix (a
+trie) into groups small enough to pack (``fr/products/{a*,ba*,be*}/**/index.html``). Pagefind's
+file walk only visits the folders under a glob's fixed prefix.
 
 Layout of ``<site>/pagefind/``::
 
