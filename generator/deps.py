@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from jinja2 import Environment, meta
 
@@ -27,6 +28,7 @@ from .theme import Theme
 from .urls import PageSpec, Plan
 
 GENERATOR = Path(__file__).resolve().parent
+T = TypeVar("T")
 Tokens = Iterator[str]
 Declared = Callable[["Fingerprints", PageSpec], Iterable[str]]
 DEPENDS: dict[str, Declared] = {}
@@ -202,12 +204,16 @@ class Fingerprints:
 # -- what each kind of page shows (keep in step with the views in render.py) ----------------------
 
 
-def _listed(fp: Fingerprints, spec: PageSpec, products: list[Product]) -> Tokens:
+def _on_page(fp: Fingerprints, spec: PageSpec, items: list[T]) -> list[T]:
+    """The entries a listing page shows (the slice its view takes)."""
     per = fp.site.config.items_per_page
-    start = (spec.page_no - 1) * per
+    return items[(spec.page_no - 1) * per : spec.page_no * per]
+
+
+def _listed(fp: Fingerprints, spec: PageSpec, products: list[Product]) -> Tokens:
     yield fp.counts
     yield str(len(products))
-    yield from (fp.product(p) for p in products[start : start + per])
+    yield from (fp.product(p) for p in _on_page(fp, spec, products))
 
 
 @depends("home")
@@ -256,10 +262,8 @@ def _region(fp: Fingerprints, spec: PageSpec) -> Tokens:
 
 
 def _coops_listed(fp: Fingerprints, spec: PageSpec, coops: list[Cooperative]) -> Tokens:
-    per = fp.site.config.items_per_page
-    start = (spec.page_no - 1) * per
     yield str(len(coops))
-    yield from (fp.entity("cooperative", c.id) for c in coops[start : start + per])
+    yield from (fp.entity("cooperative", c.id) for c in _on_page(fp, spec, coops))
 
 
 @depends("cooperatives")

@@ -44,11 +44,6 @@ def sitemaps(site: Site, plan: Plan) -> dict[str, str]:
     return files
 
 
-def sitemap(site: Site, plan: Plan) -> str:
-    """The whole sitemap as one file (small sites)."""
-    return _urlset(site, plan, _listed(plan))
-
-
 def _urlset(site: Site, plan: Plan, specs: list[PageSpec]) -> str:
     base = site.config.base_url
     lines = [

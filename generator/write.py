@@ -9,7 +9,7 @@ from types import TracebackType
 
 
 class Staging:
-    """``with Staging(public) as stage: stage.write(...)``; ``stage.publish()`` swaps it in.
+    """``with Staging(public) as stage:`` write into ``stage.folder``; ``stage.publish()`` swaps it in.
 
     Leaving the block without publishing (an error, or a content problem found late) deletes the
     staging folder and leaves the previous output exactly as it was.
@@ -33,21 +33,6 @@ class Staging:
     ) -> None:
         if not self.published and self.folder.exists():
             shutil.rmtree(self.folder)
-
-    def path(self, relative: str) -> Path:
-        target = self.folder / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        return target
-
-    def write_text(self, relative: str, text: str) -> None:
-        self.path(relative).write_text(text, encoding="utf-8")
-
-    def write_bytes(self, relative: str, data: bytes) -> None:
-        self.path(relative).write_bytes(data)
-
-    def copy_tree(self, source: Path, relative: str) -> None:
-        if source.is_dir():
-            shutil.copytree(source, self.folder / relative, dirs_exist_ok=True)
 
     def publish(self) -> None:
         """Two renames: the old site steps aside, the new one takes its name, the old is deleted."""
