@@ -5,8 +5,10 @@
 Measures what `taawun serve` does when a cooperative saves one product file: the process is warm
 (it has parsed the site and compiled the templates once, as the dev server has), the product's
 price changes, and the timed rebuild re-reads the changed file, checks the whole site again,
-re-renders only the pages that show that product and rewrites the catalogue and sitemap. The
-search index is rebuilt apart (as `taawun serve` does in the background) and measured by
+re-renders only the pages that show that product and rewrites the catalogue and sitemap. It
+runs through the dev server's own ``DevState``, told of the edited file as its file watcher would
+tell it. What the server does after the page has reloaded (collecting garbage, rebuilding the
+search index in the background) is not timed; the search index is measured by
 `taawun search-index`. Also measured once: the same edit picked up by a fresh `taawun build`
 process (cold: it parses every file again). Every edit is undone afterwards and the site rebuilt,
 so the corpus and the output are left as they were.
@@ -18,6 +20,7 @@ Prints one JSON line: {"seconds", "pages_rendered", "cli_seconds", "cli_pages_re
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import re
 import statistics
@@ -29,9 +32,8 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `generator` importable from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.build import BuildResult, build
-from generator.loader import ParseCache
-from generator.theme import Theme
+from generator.build import BuildResult
+from generator.serve import DevState
 
 PRICE = re.compile(r'^price: "(\d+)\.(\d\d)"$', re.MULTILINE)
 
@@ -62,13 +64,21 @@ def main() -> None:
 
     product = first_product(args.content)
     original = product.read_text(encoding="utf-8")
-    parsed = ParseCache()
-    theme = Theme()
+    state = DevState(jobs=args.jobs)
 
-    def rebuild() -> BuildResult:
-        return build(args.content, args.output, theme, jobs=args.jobs, parsed=parsed, search=False)
+    def rebuild(changed: Path | None = None) -> BuildResult:
+        """One rebuild as the dev server does it, its messages kept off the JSON output; what
+        the server does after reloading the page (collect garbage) is not timed."""
+        with contextlib.redirect_stdout(sys.stderr):
+            built = state.rebuild_result(
+                args.content, args.output, None if changed is None else [str(changed)]
+            )
+        if built is None:
+            raise SystemExit("the rebuild failed (see above)")
+        return built
 
     warm = rebuild()  # parses everything once, as the dev server did at start
+    state.settle(search=False)
     if warm.mode != "incremental":
         print(
             "note: no cache from a previous build; the warm-up was a clean build", file=sys.stderr
@@ -79,8 +89,9 @@ def main() -> None:
         for step in range(1, args.repeat + 1):
             product.write_text(edited(original, step), encoding="utf-8")
             start = time.perf_counter()
-            result = rebuild()
+            result = rebuild(product)  # the file the dev server's watcher reports
             runs.append(time.perf_counter() - start)
+            state.settle(search=False)
         product.write_text(edited(original, args.repeat + 1), encoding="utf-8")
         cli = [sys.executable, "-m", "generator.cli", "build", "--content", str(args.content)]
         cli += ["--output", str(args.output)] + (["--jobs", str(args.jobs)] if args.jobs else [])

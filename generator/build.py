@@ -59,6 +59,7 @@ class BuildResult:
     mode: str = "check"  # "clean" or "incremental" once built
     rendered: list[str] = field(default_factory=list)  # output paths of the pages rendered
     removed: list[str] = field(default_factory=list)  # output files deleted (incremental)
+    rendered_kinds: set[str] = field(default_factory=set)  # the kinds of the pages rendered
 
     def pages_per_kind(self) -> Counter[tuple[str, str]]:
         assert self.plan is not None
@@ -188,26 +189,36 @@ def _incremental(job: _Job, previous: dict[str, Any], digests: dict[str, str]) -
         media = job.images.publish(site_image_sources(site), output, job.jobs)
     with _timed(result, "assets"):
         publish_assets(job.theme, output)
+    folder = str(output)  # os.path, not pathlib: this looks at every page of the site
     todo = [
         spec
         for spec in pages.pages
-        if old.get(spec.output) != digests[spec.output] or not (output / spec.output).is_file()
+        if old.get(spec.output) != digests[spec.output]
+        or not os.path.isfile(os.path.join(folder, spec.output))
     ]
     with _timed(result, "render"):
         render_pages(job.renderer, todo, writer, job.jobs)
         result.rendered = [spec.output for spec in todo]
+        result.rendered_kinds = {spec.kind for spec in todo}
     with _timed(result, "postbuild"):
         _extras(site, pages, job.theme, job.renderer, writer)
     with _timed(result, "prune"):
         result.removed = sorted(set(previous["files"]) - _files(digests, media, job.theme, pages))
         for relative in result.removed:
             _remove(output, relative)
-    touched_kinds = {spec.kind for spec in todo}
-    removed_pages = any(r.endswith(".html") for r in result.removed)
-    if job.search and (touched_kinds & INDEXED_KINDS or removed_pages):
+    if job.search and needs_search_index(result):
         with _timed(result, "search"):
             _search_index(output, site)
     return media
+
+
+def needs_search_index(result: BuildResult) -> bool:
+    """Whether the build changed what the search index reads (indexed pages, or pages gone)."""
+    if result.mode == "clean":
+        return True
+    return bool(result.rendered_kinds & INDEXED_KINDS) or any(
+        removed.endswith(".html") for removed in result.removed
+    )
 
 
 def _search_index(folder: Path, site: Site) -> None:

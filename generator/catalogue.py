@@ -83,4 +83,6 @@ def build_catalogue(site: Site, plan: Plan) -> dict[str, Any]:
 
 
 def dumps(catalogue: dict[str, Any]) -> str:
-    return json.dumps(catalogue, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    # Compact, not indented: the checkout service and the cart read it, people do not, and only
+    # the compact form is written by json's C encoder (ten times faster at 10,000 products).
+    return json.dumps(catalogue, ensure_ascii=False, separators=(",", ":")) + "\n"

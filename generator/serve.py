@@ -7,17 +7,20 @@ is replaced by the error list, and the previous good site stays on disk untouche
 from __future__ import annotations
 
 import functools
+import gc
 import html
 import sys
 import threading
+from collections.abc import Iterable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from watchfiles import watch
 
-from .build import BuildResult, build
+from .build import BuildResult, build, needs_search_index
 from .errors import BuildFailed, ErrorReport, SourceLocation
 from .loader import ParseCache
+from .search import build_search_index
 from .theme import DEFAULT_THEME, Theme
 
 RELOAD_PATH = "/__taawun__/version"
@@ -32,28 +35,44 @@ RELOAD_SCRIPT = (
 class DevState:
     """The dev server's memory between builds: the last errors, the files already parsed (only
     changed files are read again) and the theme (its compiled templates), so that a rebuild
-    after saving one file renders only the pages made from it (see build.py)."""
+    after saving one file renders only the pages made from it (see build.py).
 
-    def __init__(self, theme_folder: Path = DEFAULT_THEME) -> None:
+    What can wait does, after the rebuild is reported and the page reloaded (``settle``): the
+    search index is rebuilt in the background and the garbage collector runs then, not during
+    the rebuild (a collection walks every object of the site: a third of a warm rebuild).
+    """
+
+    def __init__(self, theme_folder: Path = DEFAULT_THEME, jobs: int | None = None) -> None:
         self.version = 0
         self.errors: ErrorReport | None = None
         self.lock = threading.Lock()
         self.parsed = ParseCache()
         self.theme_folder = theme_folder
         self.theme: Theme | None = None
+        self.jobs = jobs
+        self.search_stale: tuple[Path, list[str]] | None = None  # (output, languages) to index
+        self._indexer: SearchIndexer | None = None
 
     def theme_changed(self) -> None:
         self.theme = None  # templates are reloaded by Jinja; UI strings and assets are not
 
-    def rebuild(self, content: Path, output: Path) -> None:
-        self.rebuild_result(content, output)
+    def rebuild(self, content: Path, output: Path, changes: Iterable[str] | None = None) -> None:
+        self.rebuild_result(content, output, changes)
 
-    def rebuild_result(self, content: Path, output: Path) -> BuildResult | None:
-        """Rebuild; report errors to the terminal and the browser. The result, if it built."""
+    def rebuild_result(
+        self, content: Path, output: Path, changes: Iterable[str] | None = None
+    ) -> BuildResult | None:
+        """Rebuild; report errors to the terminal and the browser. The result, if it built.
+        ``changes``: the files the watcher saw change (the others are not looked at again)."""
+        if changes is not None:
+            self.parsed.note_changes(changes)
+        gc.disable()
         try:
             if self.theme is None:
                 self.theme = Theme(self.theme_folder)
-            result = build(content, output, self.theme, parsed=self.parsed)
+            result = build(
+                content, output, self.theme, jobs=self.jobs, parsed=self.parsed, search=False
+            )
         except BuildFailed as failed:
             with self.lock:
                 self.errors = failed.report
@@ -73,6 +92,10 @@ class DevState:
                 self.version += 1
             print(f"✗ {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
             return None
+        finally:
+            gc.enable()
+        if result.site is not None and needs_search_index(result):
+            self.search_stale = (output, list(result.site.config.full_languages))
         with self.lock:
             self.errors = None
             self.version += 1
@@ -88,6 +111,48 @@ class DevState:
         else:
             print(f"✓ built {pages} pages in {total:.2f} s", flush=True)
         return result
+
+    def settle(self, search: bool = True) -> None:
+        """After a rebuild: collect garbage, and bring the search index up to date in a
+        background thread (unless ``search`` is false: benchmarks measure it apart)."""
+        gc.collect()
+        if self.search_stale is None or not search:
+            return
+        output, languages = self.search_stale
+        self.search_stale = None
+        if self._indexer is None:
+            self._indexer = SearchIndexer()
+            self._indexer.start()
+        self._indexer.request(output, languages)
+
+
+class SearchIndexer(threading.Thread):
+    """Rebuilds the search index when asked, one run at a time; edits saved during a run are
+    indexed by the next one. The index is swapped in whole (search.py), so pages are never
+    served with half an index."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True, name="search-indexer")
+        self._wanted = threading.Event()
+        self._target: tuple[Path, list[str]] | None = None
+
+    def request(self, output: Path, languages: list[str]) -> None:
+        self._target = (output, languages)
+        self._wanted.set()
+
+    def run(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            if self._target is None:
+                continue
+            output, languages = self._target
+            try:
+                stats = build_search_index(output, languages)
+            except Exception as exc:  # the dev server goes on; the next edit tries again
+                print(f"✗ search index: {type(exc).__name__}: {exc}", file=sys.stderr, flush=True)
+                continue
+            print(f"✓ search index updated ({stats.seconds:.1f} s)", flush=True)
 
 
 def error_page(report: ErrorReport) -> bytes:
@@ -146,15 +211,18 @@ def _handler(state: DevState, output: Path) -> type[SimpleHTTPRequestHandler]:
 def serve(content: Path, output: Path, host: str, port: int) -> int:
     state = DevState()
     state.rebuild(content, output)
+    state.settle()
     output.mkdir(parents=True, exist_ok=True)
     server = ThreadingHTTPServer((host, port), _handler(state, output))
 
     def watcher() -> None:
         theme = str(DEFAULT_THEME.resolve())
         for changes in watch(content, DEFAULT_THEME, stop_event=stopping):
-            if any(str(Path(path).resolve()).startswith(theme) for _, path in changes):
+            paths = [path for _, path in changes]
+            if any(str(Path(path).resolve()).startswith(theme) for path in paths):
                 state.theme_changed()
-            state.rebuild(content, output)
+            state.rebuild(content, output, paths)
+            state.settle()
 
     stopping = threading.Event()
     threading.Thread(target=watcher, daemon=True).start()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+import yaml
+
 from generator.yamlsource import parse_yaml, read_text
 
 
@@ -48,3 +51,37 @@ def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path.write_bytes("\ufeffid: x\n".encode())
     text, problem = read_text(path, "f.yaml")
     assert problem is None and text == "id: x\n"
+
+
+LOADER_CASES = [
+    "id: x\nname: {ar: نص, fr: texte}\nlist: [a, b, {c: d}]\n",
+    "n: 3\nf: 2.5\nyes: true\nnone: null\nday: 2024-08-20\nquoted: '3'\nhex: 0x1F\n",
+    "base: &b {fee: '30.00', zones: [a, b]}\ncopy: *b\n",
+    "defaults: &d {a: 1, b: 2}\nmerged:\n  <<: *d\n  b: 3\n",
+    "blob: !!binary aGVsbG8=\nset: !!set {a, b}\n",
+    "- plain\n- 'single'\n- \"double\"\n- |\n  block\n",
+]
+
+
+@pytest.mark.parametrize("text", LOADER_CASES)
+def test_lean_constructor_gives_what_pyyaml_gives(text: str) -> None:
+    doc, problems = parse_yaml(text, "f.yaml")
+    assert problems == [] and doc is not None
+    assert doc.data == yaml.load(text, Loader=yaml.SafeLoader)
+
+
+def test_aliases_share_one_object_and_may_be_recursive() -> None:
+    doc, _ = parse_yaml("a: &x [1]\nb: *x\nself: &r [*r]\n", "f.yaml")
+    assert doc is not None
+    assert doc.data["a"] is doc.data["b"]
+    assert doc.data["self"][0] is doc.data["self"]
+
+
+def test_duplicate_keys_in_flow_mappings_and_unhashable_keys() -> None:
+    _, problems = parse_yaml("- {a: 1, a: 2}\n", "f.yaml")
+    assert [(p.code, p.location.line, p.location.col) for p in problems] == [
+        ("duplicate-key", 1, 10)
+    ]
+    doc, problems = parse_yaml("? [a]\n: 1\n", "f.yaml")
+    assert doc is None and [p.code for p in problems] == ["yaml-syntax"]
+    assert "unhashable" in problems[0].message
