@@ -27,6 +27,7 @@ from .models import (
     Sector,
 )
 from .models.common import images_in
+from .rating import rate
 from .site import CourseTree, ModuleTree, Site
 from .yamlsource import KeyPath
 
@@ -427,9 +428,16 @@ class _Checker:
         by_region: dict[str, list[Product]] = defaultdict(list)
         by_label: dict[str, list[Product]] = defaultdict(list)
         newest = sorted(products.values(), key=lambda p: (p.published, p.id), reverse=True)
+        women_led: list[Product] = []
+        youth_led: list[Product] = []
         for product in newest:
             if product.cooperative not in coops:
                 continue
+            maker = coops[product.cooperative]
+            if maker.women_led:
+                women_led.append(product)
+            if maker.youth_led:
+                youth_led.append(product)
             by_coop[product.cooperative].append(product)
             by_category[product.category].append(product)
             region = product.origin.region if product.origin else coops[product.cooperative].region
@@ -439,6 +447,20 @@ class _Checker:
         coops_by_region: dict[str, list[Cooperative]] = defaultdict(list)
         for coop in coops.values():
             coops_by_region[coop.region].append(coop)
+        categories = {k: v.item for k, v in self.categories.items()}
+        ratings = {
+            coop.id: rate(
+                coop,
+                self.today,
+                sells_food=coop.onssa is not None
+                or any(
+                    categories[p.category].is_food
+                    for p in by_coop.get(coop.id, [])
+                    if p.category in categories
+                ),
+            )
+            for coop in coops.values()
+        }
         projects = {k: v.item for k, v in sorted(self.projects.items())}
         projects_by_region: dict[str, list[ProjectIdea]] = defaultdict(list)
         for idea in projects.values():
@@ -468,7 +490,10 @@ class _Checker:
             labels={k: v.item for k, v in self.labels.items()},
             funding={k: v.item for k, v in self.funding.items()},
             cooperatives=coops,
+            ratings=ratings,
             products=products,
+            products_women_led=women_led,
+            products_youth_led=youth_led,
             projects=projects,
             courses=dict(sorted(self.trees.items())),
             pages=dict(

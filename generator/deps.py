@@ -107,6 +107,7 @@ class Fingerprints:
             *(f"l:{k}:{len(v)}" for k, v in sorted(site.products_by_label.items())),
             *(f"cr:{k}:{len(v)}" for k, v in sorted(site.cooperatives_by_region.items())),
             *(f"pr:{k}:{len(v)}" for k, v in sorted(site.projects_by_region.items())),
+            f"w:{len(site.products_women_led)}:y:{len(site.products_youth_led)}",
             f"{len(site.cooperatives)}:{len(site.products)}:{len(site.projects)}:{len(site.courses)}",
         )
 
@@ -118,6 +119,8 @@ class Fingerprints:
         if found is None:
             parts = [kind, key, self.site.digests.get((kind, key), "-")]
             parts.extend(self.images.digest(src) for src in self._image_sources(kind, key))
+            if kind == "cooperative":  # its rating also depends on the date and what it sells
+                parts.append(self.site.ratings[key].fingerprint())
             found = self._entities[(kind, key)] = _digest(*parts)
         return found
 
@@ -184,7 +187,7 @@ class Fingerprints:
     # -- the page --------------------------------------------------------------------------------
 
     def page(self, spec: PageSpec) -> str:
-        languages = self.plan.languages(spec.kind, spec.key, spec.page_no)
+        languages = self.plan.languages(spec.kind, spec.key, spec.page_no, spec.order)
         return _digest(
             self.site_wide,
             self.template(spec.template),
@@ -210,8 +213,10 @@ def _on_page(fp: Fingerprints, spec: PageSpec, items: list[T]) -> list[T]:
     return items[(spec.page_no - 1) * per : spec.page_no * per]
 
 
-def _listed(fp: Fingerprints, spec: PageSpec, products: list[Product]) -> Tokens:
-    yield fp.counts
+@depends("market", "category", "label", "region_market", "women_led", "youth_led")
+def _listed(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    products = fp.site.listing(spec.kind, spec.key, spec.order)
+    yield fp.counts  # the facets and their counts
     yield str(len(products))
     yield from (fp.product(p) for p in _on_page(fp, spec, products))
 
@@ -225,29 +230,9 @@ def _home(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield from (fp.entity("course", key) for key in site.courses)
 
 
-@depends("market")
-def _market(fp: Fingerprints, spec: PageSpec) -> Tokens:
-    yield from _listed(fp, spec, fp.site.products_newest_first)
-
-
-@depends("category")
-def _category(fp: Fingerprints, spec: PageSpec) -> Tokens:
-    yield from _listed(fp, spec, fp.site.products_by_category[spec.key])
-
-
-@depends("label")
-def _label(fp: Fingerprints, spec: PageSpec) -> Tokens:
-    yield from _listed(fp, spec, fp.site.products_by_label[spec.key])
-
-
 @depends("regions")
 def _regions(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield fp.counts
-
-
-@depends("region_market")
-def _region_market(fp: Fingerprints, spec: PageSpec) -> Tokens:
-    yield from _listed(fp, spec, fp.site.products_by_region[spec.key])
 
 
 @depends("region")
@@ -334,6 +319,11 @@ def _page(fp: Fingerprints, spec: PageSpec) -> Tokens:
 @depends("search")
 def _search(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield fp.counts  # the category links shown without JavaScript, with their counts
+
+
+@depends("rating")
+def _rating_page(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from ()  # the method is code (in the site-wide digest) and UI strings
 
 
 @depends("not_found")

@@ -53,7 +53,7 @@ def _urlset(site: Site, plan: Plan, specs: list[PageSpec]) -> str:
     ]
     for spec in specs:
         lines.append(f"<url><loc>{escape(base + spec.url)}</loc>")
-        for lang, url in plan.languages(spec.kind, spec.key, spec.page_no).items():
+        for lang, url in plan.languages(spec.kind, spec.key, spec.page_no, spec.order).items():
             lines.append(
                 f'<xhtml:link rel="alternate" hreflang="{lang}" href={quoteattr(base + url)}/>'
             )

@@ -7,11 +7,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import i18n, jsonld
+from . import i18n, jsonld, rating
 from .images import ImageStore
 from .markdown import render as markdown
-from .models import Cooperative, Image, LocalizedText, Product, direction
-from .site import Site
+from .models import Cooperative, Image, LocalizedText, direction
+from .site import NEWEST, ORDERS, Site
 from .theme import Theme
 from .urls import PageSpec, Plan
 
@@ -21,9 +21,10 @@ CARD_CACHE_SIZE = 40_000
 VIEWS: dict[str, View] = {}
 
 
-def view(kind: str) -> Callable[[View], View]:
+def view(*kinds: str) -> Callable[[View], View]:
     def register(fn: View) -> View:
-        VIEWS[kind] = fn
+        for kind in kinds:
+            VIEWS[kind] = fn
         return fn
 
     return register
@@ -84,8 +85,8 @@ class Renderer:
             text = messages.resolve(key, lang)[0]
             return text.format(**values) if values else text
 
-        def url(kind: str, key: str = "", page_no: int = 1) -> str:
-            return self.plan.url(kind, key, lang, page_no)
+        def url(kind: str, key: str = "", page_no: int = 1, order: str = NEWEST) -> str:
+            return self.plan.url(kind, key, lang, page_no, order)
 
         found = self._helpers[lang] = {
             "site": self.site,
@@ -132,7 +133,7 @@ class Renderer:
     def render(self, spec: PageSpec) -> str:
         lang = spec.lang
         ctx = VIEWS[spec.kind](self, spec)
-        alternates = self.plan.languages(spec.kind, spec.key, spec.page_no)
+        alternates = self.plan.languages(spec.kind, spec.key, spec.page_no, spec.order)
         crumbs: list[tuple[str, str]] = ctx.pop("breadcrumbs", [])
         ld: list[dict[str, Any]] = ctx.pop("jsonld", [])
         if crumbs:
@@ -242,49 +243,71 @@ def _home(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     }
 
 
-def _listing(r: Renderer, spec: PageSpec, products: list[Product]) -> dict[str, Any]:
-    per = r.site.config.items_per_page
+def _listing(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    """What every market listing shows: one page of its products in the page's order, the links
+    to its other orders, and the facets (each a pre-built listing) with their counts."""
+    site = r.site
+    products = site.listing(spec.kind, spec.key, spec.order)
+    per = site.config.items_per_page
     start = (spec.page_no - 1) * per
     return {
         "items": products[start : start + per],
         "total": len(products),
         "page_no": spec.page_no,
         "page_count": spec.page_count,
-        "facets": {
-            "categories": [
-                (c, len(r.site.products_by_category.get(c.id, [])))
-                for c in r.site.categories.values()
-                if r.site.products_by_category.get(c.id)
-            ],
-            "regions": [
-                (g, len(r.site.products_by_region.get(g.id, [])))
-                for g in r.site.regions.values()
-                if r.site.products_by_region.get(g.id)
-            ],
-            "labels": [
-                (lb, len(r.site.products_by_label[lb.id]))
-                for lb in r.site.labels.values()
-                if r.site.products_by_label.get(lb.id)
-            ],
-        },
+        "order": spec.order,
+        "orders": [
+            (order, r.plan.url(spec.kind, spec.key, spec.lang, 1, order)) for order in ORDERS
+        ],
+        "facets": _facets(site),
+    }
+
+
+def _facets(site: Site) -> dict[str, Any]:
+    return {
+        "categories": [
+            (c, len(site.products_by_category[c.id]))
+            for c in site.categories.values()
+            if site.products_by_category.get(c.id)
+        ],
+        "regions": [
+            (g, len(site.products_by_region[g.id]))
+            for g in site.regions.values()
+            if site.products_by_region.get(g.id)
+        ],
+        "labels": [
+            (lb, len(site.products_by_label[lb.id]))
+            for lb in site.labels.values()
+            if site.products_by_label.get(lb.id)
+        ],
+        "makers": [
+            (kind, len(products))
+            for kind, products in (
+                ("women_led", site.products_women_led),
+                ("youth_led", site.products_youth_led),
+            )
+            if products
+        ],
     }
 
 
 @view("market")
 def _market(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    ctx = _listing(r, spec, r.site.products_newest_first)
+    ctx = _listing(r, spec)
     ctx["heading"] = r.msg("market.title", spec.lang)
     ctx["breadcrumbs"] = r.crumb(spec, (ctx["heading"], spec.url))
     return ctx
 
 
-def _named_listing(
-    r: Renderer, spec: PageSpec, products: list[Product], name: LocalizedText
-) -> dict[str, Any]:
-    """A listing under the market: a category's, a label's or a region's products."""
-    ctx = _listing(r, spec, products)
-    ctx["heading"] = i18n.plain(name, spec.lang)
-    ctx["heading_text"] = name
+def _named_listing(r: Renderer, spec: PageSpec, name: LocalizedText | str) -> dict[str, Any]:
+    """A listing under the market: a category's, a label's, a region's, or the products of
+    women-led or youth-led cooperatives (``name`` is then a UI string)."""
+    ctx = _listing(r, spec)
+    if isinstance(name, str):
+        ctx["heading"] = name
+    else:
+        ctx["heading"] = i18n.plain(name, spec.lang)
+        ctx["heading_text"] = name
     ctx["breadcrumbs"] = r.crumb(
         spec,
         (r.msg("market.title", spec.lang), r.plan.url("market", "", spec.lang)),
@@ -293,16 +316,23 @@ def _named_listing(
     return ctx
 
 
+@view("women_led", "youth_led")
+def _makers(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    ctx = _named_listing(r, spec, r.msg(f"market.{spec.kind}", spec.lang))
+    ctx["maker_kind"] = spec.kind
+    return ctx
+
+
 @view("category")
 def _category(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     category = r.site.categories[spec.key]
-    return _named_listing(r, spec, r.site.products_by_category[spec.key], category.name)
+    return _named_listing(r, spec, category.name)
 
 
 @view("label")
 def _label(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     label = r.site.labels[spec.key]
-    ctx = _named_listing(r, spec, r.site.products_by_label[spec.key], label.name)
+    ctx = _named_listing(r, spec, label.name)
     ctx["label"] = label
     return ctx
 
@@ -310,7 +340,7 @@ def _label(r: Renderer, spec: PageSpec) -> dict[str, Any]:
 @view("region_market")
 def _region_market(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     region = r.site.regions[spec.key]
-    return _named_listing(r, spec, r.site.products_by_region[spec.key], region.name)
+    return _named_listing(r, spec, region.name)
 
 
 @view("regions")
@@ -398,6 +428,7 @@ def _cooperative(r: Renderer, spec: PageSpec) -> dict[str, Any]:
         "story": r.body("cooperative", coop.id, spec.lang),
         "products": site.products_by_cooperative.get(coop.id, []),
         "claims": [(claim, site.labels[claim.label]) for claim in coop.labels],
+        "rating": site.ratings[coop.id],
         "breadcrumbs": r.crumb(
             spec,
             (r.msg("nav.cooperatives", spec.lang), r.plan.url("cooperatives", "", spec.lang)),
@@ -521,6 +552,24 @@ def _page(r: Renderer, spec: PageSpec) -> dict[str, Any]:
         "content_page": page,
         "body": r.body("page", page.id, spec.lang),
         "breadcrumbs": r.crumb(spec, (page.title, spec.url)),
+    }
+
+
+@view("rating")
+def _rating(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    """How the cooperative rating is computed: made from the same criteria as the ratings."""
+    criteria: dict[str, list[rating.Criterion]] = {}
+    for criterion in rating.CRITERIA:
+        criteria.setdefault(criterion.dimension, []).append(criterion)
+    return {
+        "version": rating.METHOD_VERSION,
+        "min_coverage": rating.MIN_COVERAGE,
+        "bands": rating.BANDS,
+        "dimensions": [
+            (dimension, items, sum(c.points for c in items))
+            for dimension, items in criteria.items()
+        ],
+        "breadcrumbs": r.crumb(spec, (r.msg("rating.page_title", spec.lang), spec.url)),
     }
 
 

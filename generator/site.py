@@ -23,6 +23,15 @@ from .models import (
     Region,
     Sector,
 )
+from .rating import Rating
+
+# The orders every market listing is pre-built in (each its own pages: no JavaScript needed).
+NEWEST = "newest"
+PRICE_LOW = "price_low"
+PRICE_HIGH = "price_high"
+ORDERS = (NEWEST, PRICE_LOW, PRICE_HIGH)
+# Market listings: the kinds of page that list products, paginated, in every order.
+LISTING_KINDS = ("market", "category", "region_market", "label", "women_led", "youth_led")
 
 
 @dataclass(frozen=True)
@@ -75,10 +84,46 @@ class Site:
     products_by_category: Mapping[str, list[Product]] = field(default_factory=dict)
     products_by_region: Mapping[str, list[Product]] = field(default_factory=dict)
     products_by_label: Mapping[str, list[Product]] = field(default_factory=dict)
+    # Products of cooperatives with the women-led / youth-led badge (domain.md §9), newest first.
+    products_women_led: list[Product] = field(default_factory=list)
+    products_youth_led: list[Product] = field(default_factory=list)
     cooperatives_by_region: Mapping[str, list[Cooperative]] = field(default_factory=dict)
     # Every cooperative, by region (in the regions' order) then id: the cooperatives listing.
     cooperatives_by_region_order: list[Cooperative] = field(default_factory=list)
     projects_by_region: Mapping[str, list[ProjectIdea]] = field(default_factory=dict)
+    # Each cooperative's rating (rating.py), computed once from its declared data.
+    ratings: Mapping[str, Rating] = field(default_factory=dict)
+    _sorted: dict[tuple[str, str, str], list[Product]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def listing(self, kind: str, key: str, order: str = NEWEST) -> list[Product]:
+        """The products a market listing shows, in one of ``ORDERS``. Each order is sorted once
+        per build (a stable sort of the newest-first list, so equal prices stay newest first)
+        and shared by every page of the listing: a pager page only slices it."""
+        newest = self._newest_first(kind, key)
+        if order == NEWEST:
+            return newest
+        memo = (kind, key, order)
+        found = self._sorted.get(memo)
+        if found is None:
+            sign = -1 if order == PRICE_HIGH else 1  # not reverse=True: ties stay newest first
+            found = self._sorted[memo] = sorted(newest, key=lambda p: sign * p.min_price)
+        return found
+
+    def _newest_first(self, kind: str, key: str) -> list[Product]:
+        if kind == "market":
+            return self.products_newest_first
+        if kind == "women_led":
+            return self.products_women_led
+        if kind == "youth_led":
+            return self.products_youth_led
+        table = {
+            "category": self.products_by_category,
+            "label": self.products_by_label,
+            "region_market": self.products_by_region,
+        }[kind]
+        return table.get(key, [])
 
     def product_region(self, product: Product) -> str:
         if product.origin is not None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .errors import ErrorReport, SourceLocation, display_path
 from .models import LocalizedText
 from .models.common import FALLBACKS
-from .site import Site
+from .site import NEWEST, ORDERS, PRICE_HIGH, PRICE_LOW, Site
 
 RESERVED_TOP = {
     "market",
@@ -21,8 +21,13 @@ RESERVED_TOP = {
     "static",
     "media",
     "search",
+    "rating",
     "pagefind",
 }
+
+
+# Where a listing's other orders live, under the listing's own path.
+ORDER_PATHS = {NEWEST: "", PRICE_LOW: "price-low/", PRICE_HIGH: "price-high/"}
 
 
 @dataclass(frozen=True, slots=True)  # slots: a national catalogue plans 550,000 of them
@@ -35,6 +40,7 @@ class PageSpec:
     source: str  # the content file it comes from (for collision messages)
     page_no: int = 1
     page_count: int = 1
+    order: str = NEWEST  # market listings: the order the products are shown in
 
     @property
     def output(self) -> str:
@@ -44,28 +50,31 @@ class PageSpec:
 @dataclass
 class Plan:
     pages: list[PageSpec] = field(default_factory=list)
-    # (kind, key, page_no) → {lang: url}
-    index: dict[tuple[str, str, int], dict[str, str]] = field(default_factory=dict)
+    # (kind, key, page_no, order) → {lang: url}
+    index: dict[tuple[str, str, int, str], dict[str, str]] = field(default_factory=dict)
 
     def add(self, spec: PageSpec) -> None:
         self.pages.append(spec)
-        self.index.setdefault((spec.kind, spec.key, spec.page_no), {})[spec.lang] = spec.url
+        place = (spec.kind, spec.key, spec.page_no, spec.order)
+        self.index.setdefault(place, {})[spec.lang] = spec.url
 
-    def url(self, kind: str, key: str, lang: str, page_no: int = 1) -> str:
+    def url(self, kind: str, key: str, lang: str, page_no: int = 1, order: str = NEWEST) -> str:
         """The page in ``lang``, or in the first fallback language it exists in."""
-        urls = self.index.get((kind, key, page_no))
+        urls = self.index.get((kind, key, page_no, order))
         if not urls:
-            raise KeyError(f"no page {kind}:{key}:{page_no}")
+            raise KeyError(f"no page {kind}:{key}:{page_no}:{order}")
         for candidate in (*FALLBACKS.get(lang, (lang,)), *urls):
             if candidate in urls:
                 return urls[candidate]
         raise KeyError(f"no page {kind}:{key}")  # pragma: no cover
 
-    def languages(self, kind: str, key: str, page_no: int = 1) -> dict[str, str]:
-        return self.index.get((kind, key, page_no), {})
+    def languages(
+        self, kind: str, key: str, page_no: int = 1, order: str = NEWEST
+    ) -> dict[str, str]:
+        return self.index.get((kind, key, page_no, order), {})
 
     def has(self, kind: str, key: str) -> bool:
-        return (kind, key, 1) in self.index
+        return (kind, key, 1, NEWEST) in self.index
 
 
 def entity_languages(site: Site, text: LocalizedText) -> list[str]:
@@ -88,39 +97,41 @@ def plan(site: Site, report: ErrorReport) -> Plan:
         for lang in langs:
             result.add(PageSpec(kind, key, lang, f"/{lang}/{path}", template, source))
 
-    def paginated(kind: str, key: str, count: int, path: str, template: str, source: str) -> None:
+    def paginated(
+        kind: str,
+        key: str,
+        count: int,
+        path: str,
+        template: str,
+        source: str,
+        orders: Iterable[str] = (NEWEST,),
+    ) -> None:
         pages = max(1, math.ceil(count / per_page))
-        for lang in full:
-            for n in range(1, pages + 1):
-                suffix = "" if n == 1 else f"page/{n}/"
-                result.add(
-                    PageSpec(kind, key, lang, f"/{lang}/{path}{suffix}", template, source, n, pages)
-                )
+        for order in orders:
+            for lang in full:
+                for n in range(1, pages + 1):
+                    where = f"/{lang}/{path}{ORDER_PATHS[order]}{'' if n == 1 else f'page/{n}/'}"
+                    spec = PageSpec(kind, key, lang, where, template, source, n, pages, order)
+                    result.add(spec)
+
+    def listing(kind: str, key: str, path: str, template: str, source: str) -> None:
+        count = len(site.listing(kind, key))
+        paginated(kind, key, count, path, template, source, ORDERS)
 
     add("home", "", full, "", "home.html", "site.yaml")
-    paginated("market", "", len(site.products), "market/", "market.html", "products/")
-    for cid, products in site.products_by_category.items():
-        paginated(
-            "category",
-            cid,
-            len(products),
-            f"market/categories/{cid}/",
-            "listing.html",
-            "data/categories.yaml",
+    listing("market", "", "market/", "market.html", "products/")
+    for cid in site.products_by_category:
+        listing(
+            "category", cid, f"market/categories/{cid}/", "listing.html", "data/categories.yaml"
         )
-    for lid, products in site.products_by_label.items():
-        paginated(
-            "label", lid, len(products), f"market/labels/{lid}/", "listing.html", "data/labels.yaml"
-        )
-    for rid, products in site.products_by_region.items():
-        paginated(
-            "region_market",
-            rid,
-            len(products),
-            f"market/regions/{rid}/",
-            "listing.html",
-            "data/regions.yaml",
-        )
+    for lid in site.products_by_label:
+        listing("label", lid, f"market/labels/{lid}/", "listing.html", "data/labels.yaml")
+    for rid in site.products_by_region:
+        listing("region_market", rid, f"market/regions/{rid}/", "listing.html", "data/regions.yaml")
+    if site.products_women_led:
+        listing("women_led", "", "market/women-led/", "listing.html", "cooperatives/")
+    if site.products_youth_led:
+        listing("youth_led", "", "market/youth-led/", "listing.html", "cooperatives/")
     add("regions", "", full, "regions/", "regions.html", "data/regions.yaml")
     for rid in site.regions:
         add("region", rid, full, f"regions/{rid}/", "region.html", "data/regions.yaml")
@@ -200,6 +211,7 @@ def plan(site: Site, report: ErrorReport) -> Plan:
             f"pages/{page.id}.yaml",
         )
     add("search", "", full, "search/", "search.html", "theme")
+    add("rating", "", full, "rating/", "rating.html", "theme")
     for lang in full:
         result.add(PageSpec("not_found", "", lang, f"/{lang}/404.html", "404.html", "theme"))
     _check_collisions(site, result, report)

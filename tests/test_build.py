@@ -32,17 +32,22 @@ def expected_counts(site: Site) -> Counter[tuple[str, str]]:
     def translated(text_langs: set[str]) -> list[str]:
         return full + [lang for lang in partial if lang in text_langs]
 
-    for kind in ("home", "regions", "projects", "academy", "search", "not_found"):
+    for kind in ("home", "regions", "projects", "academy", "search", "rating", "not_found"):
         add(kind, 1, full)
     add("cooperatives", -(-len(site.cooperatives) // per), full)
-    add("market", -(-len(site.products) // per), full)
+    orders = 3  # newest, price low to high, price high to low: each its own pages
+    add("market", orders * -(-len(site.products) // per), full)
     for products in site.products_by_category.values():
-        add("category", -(-len(products) // per), full)
+        add("category", orders * -(-len(products) // per), full)
     for products in site.products_by_label.values():
-        add("label", -(-len(products) // per), full)
+        add("label", orders * -(-len(products) // per), full)
     add("region", len(site.regions), full)
     for products in site.products_by_region.values():
-        add("region_market", -(-len(products) // per), full)
+        add("region_market", orders * -(-len(products) // per), full)
+    for kind, led in (("women_led", "women_led"), ("youth_led", "youth_led")):
+        made = [p for p in site.products.values() if getattr(site.cooperatives[p.cooperative], led)]
+        if made:
+            add(kind, orders * -(-len(made) // per), full)
     for coops in site.cooperatives_by_region.values():
         add("region_cooperatives", -(-len(coops) // per), full)
     for coop in site.cooperatives.values():

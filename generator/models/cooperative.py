@@ -103,6 +103,23 @@ class Verified(Strict):
     date: date
 
 
+class Performance(Strict):
+    """What the cooperative declares for the rating (docs/rating.md), each with evidence it can
+    show. Leave out what it cannot show: the rating reads "not declared", never zero."""
+
+    as_of: date  # when these answers were given
+    general_assembly: date | None = None  # the last ordinary general assembly (its minutes)
+    board_renewed_on_schedule: bool | None = None
+    declaration_filed_on_time: bool | None = None  # the last annual declaration
+    auditor: Literal["appointed", "not_required", "missing"] | None = None
+    accounts_year: int | None = Field(default=None, ge=1990, le=2100)  # last year with accounts
+    capital_paid_up: bool | None = None
+    positive_results: int | None = Field(default=None, ge=0, le=3)  # of the last three years
+    active_years: int | None = Field(default=None, ge=0, le=2)  # of the last two: member trade
+    members_two_years_ago: int | None = Field(default=None, ge=1)
+    board_training: date | None = None  # a board member's last finished academy course
+
+
 class Cooperative(Entity):
     name: LocalizedText
     summary: LocalizedText
@@ -124,6 +141,7 @@ class Cooperative(Entity):
     delivery: Delivery
     photos: list[Image] = Field(default=[], max_length=12)
     verified: Verified | None = None
+    performance: Performance | None = None
 
     @property
     def women_led(self) -> bool:
