@@ -78,6 +78,7 @@ class Fingerprints:
         self._entities: dict[tuple[str, str], str] = {}
         self._templates: dict[str, str] = {}
         self._products: dict[str, str] = {}
+        self.listings: dict[tuple[str, str, str, int], str] = {}  # listing page → its products
         # Cards are rendered from card.html by Renderer.card, whichever page shows them.
         self.site_wide = _digest(self._site_wide(), self.template("card.html"))
         self.counts = self._counts()
@@ -215,10 +216,17 @@ def _on_page(fp: Fingerprints, spec: PageSpec, items: list[T]) -> list[T]:
 
 @depends("market", "category", "label", "region_market", "women_led", "youth_led")
 def _listed(fp: Fingerprints, spec: PageSpec) -> Tokens:
-    products = fp.site.listing(spec.kind, spec.key, spec.order)
-    yield fp.counts  # the facets and their counts
-    yield str(len(products))
-    yield from (fp.product(p) for p in _on_page(fp, spec, products))
+    # Every language shows the same products on a listing page: their digest is made once.
+    place = (spec.kind, spec.key, spec.order, spec.page_no)
+    found = fp.listings.get(place)
+    if found is None:
+        products = fp.site.listing(spec.kind, spec.key, spec.order)
+        found = fp.listings[place] = _digest(
+            fp.counts,  # the facets and their counts
+            str(len(products)),
+            *(fp.product(p) for p in _on_page(fp, spec, products)),
+        )
+    yield found
 
 
 @depends("home")
