@@ -21,6 +21,9 @@ class SiteConfig(Strict):
     # and the listings stay in the other languages.
     partial_languages: list[Language] = []
     checkout_url: str | None = None
+    # Card payment (Stripe Checkout through the checkout service) is offered only where this is
+    # true; cash on delivery always is.
+    card_payments: bool = False
     contact_email: str | None = None
     items_per_page: int = Field(default=24, ge=1, le=500)
 

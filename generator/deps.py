@@ -334,6 +334,17 @@ def _rating_page(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield from ()  # the method is code (in the site-wide digest) and UI strings
 
 
+@depends("catalogue_shard")
+def _catalogue_shard(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield fp.entity("cooperative", spec.key)
+    yield from (fp.product(p) for p in fp.site.products_by_cooperative.get(spec.key, []))
+
+
+@depends("cart", "order")
+def _cart(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from ()  # site.yaml (the checkout URL) and the pages (privacy) are site-wide inputs
+
+
 @depends("not_found")
 def _nothing_more(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield from ()

@@ -62,6 +62,13 @@ class Messages:
     def has_language(self, lang: str) -> bool:
         return lang in self.by_lang
 
+    def keys_with_prefix(self, prefix: str) -> list[str]:
+        """Every key starting with ``prefix`` in any language (sorted), e.g. the strings a
+        script needs, handed to it in a JSON data block."""
+        return sorted(
+            {key for strings in self.by_lang.values() for key in strings if key.startswith(prefix)}
+        )
+
 
 @cache
 # Formatting with Babel costs tens of microseconds and a listing page shows about a hundred

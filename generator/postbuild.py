@@ -11,8 +11,13 @@ from .urls import PageSpec, Plan
 URLS_PER_SITEMAP = 40_000
 
 
+# Pages that are not for search engines: the 404 page, the buyer's own cart and order, and the
+# cart's JSON view of the catalogue.
+UNLISTED = {"not_found", "cart", "order", "catalogue_shard"}
+
+
 def _listed(plan: Plan) -> list[PageSpec]:
-    return [spec for spec in plan.pages if spec.kind != "not_found"]
+    return [spec for spec in plan.pages if spec.kind not in UNLISTED]
 
 
 def sitemap_names(plan: Plan) -> list[str]:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
 from markupsafe import Markup
 
-from . import i18n, jsonld, rating
+from . import catalogue, i18n, jsonld, rating
 from .images import ImageStore
 from .markdown import render as markdown
 from .models import Cooperative, Image, LocalizedText, direction
@@ -570,6 +571,31 @@ def _rating(r: Renderer, spec: PageSpec) -> dict[str, Any]:
             for dimension, items in criteria.items()
         ],
         "breadcrumbs": r.crumb(spec, (r.msg("rating.page_title", spec.lang), spec.url)),
+    }
+
+
+@view("catalogue_shard")
+def _catalogue_shard(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    shard = catalogue.cooperative_shard(r.site, r.plan, spec.key)
+    return {"shard_json": json.dumps(shard, ensure_ascii=False, separators=(",", ":"))}
+
+
+@view("cart", "order")
+def _cart(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    """The cart and the order-status pages: shells that cart.js fills in the browser (the cart
+    lives in the buyer's localStorage; an order is read from the checkout service)."""
+    config = r.site.config
+    privacy = "privacy" in r.site.pages
+    messages = r.theme.messages
+    return {
+        "strings": {
+            key[len("cart.js.") :]: messages.resolve(key, spec.lang)[0]
+            for key in messages.keys_with_prefix("cart.js.")
+        },
+        "checkout_url": config.checkout_url or "",
+        "card_payments": config.card_payments and bool(config.checkout_url),
+        "privacy_url": r.plan.url("page", "privacy", spec.lang) if privacy else "",
+        "breadcrumbs": r.crumb(spec, (r.msg(f"{spec.kind}.title", spec.lang), spec.url)),
     }
 
 

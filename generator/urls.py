@@ -22,6 +22,8 @@ RESERVED_TOP = {
     "media",
     "search",
     "rating",
+    "cart",
+    "order",
     "pagefind",
 }
 
@@ -212,6 +214,20 @@ def plan(site: Site, report: ErrorReport) -> Plan:
         )
     add("search", "", full, "search/", "search.html", "theme")
     add("rating", "", full, "rating/", "rating.html", "theme")
+    add("cart", "", full, "cart/", "cart.html", "theme")
+    add("order", "", full, "order/", "order.html", "theme")
+    default = site.config.default_language
+    for coop_id in site.cooperatives:  # the cart's view of the catalogue (catalogue.py)
+        result.add(
+            PageSpec(
+                "catalogue_shard",
+                coop_id,
+                default,
+                f"/catalogue/{coop_id}.json",
+                "shard.json",
+                f"cooperatives/{coop_id}.yaml",
+            )
+        )
     for lang in full:
         result.add(PageSpec("not_found", "", lang, f"/{lang}/404.html", "404.html", "theme"))
     _check_collisions(site, result, report)

@@ -32,8 +32,11 @@ def expected_counts(site: Site) -> Counter[tuple[str, str]]:
     def translated(text_langs: set[str]) -> list[str]:
         return full + [lang for lang in partial if lang in text_langs]
 
-    for kind in ("home", "regions", "projects", "academy", "search", "rating", "not_found"):
+    singletons = ("home", "regions", "projects", "academy", "search", "rating", "cart", "order")
+    for kind in (*singletons, "not_found"):
         add(kind, 1, full)
+    # The cart's view of the catalogue: one JSON file per cooperative, in no language.
+    add("catalogue_shard", len(site.cooperatives), [site.config.default_language])
     add("cooperatives", -(-len(site.cooperatives) // per), full)
     orders = 3  # newest, price low to high, price high to low: each its own pages
     add("market", orders * -(-len(site.products) // per), full)
@@ -80,6 +83,7 @@ def test_sample_page_counts_match_the_content(sample_build: tuple[BuildResult, P
     # and every planned page is on disk
     planned = {spec.output for spec in result.plan.pages} if result.plan else set()
     written = {p.relative_to(output).as_posix() for p in html_pages(output)}
+    written |= {p.relative_to(output).as_posix() for p in (output / "catalogue").glob("*.json")}
     assert planned <= written
     assert written - planned == {"index.html", "404.html"}
 
@@ -107,6 +111,10 @@ def test_every_sample_page_parses_and_has_the_essentials(
     result, output = sample_build
     assert result.plan is not None
     for spec in result.plan.pages:
+        if spec.kind == "catalogue_shard":
+            shard = json.loads((output / spec.output).read_text(encoding="utf-8"))
+            assert shard["id"] == spec.key and shard["skus"], spec.url
+            continue
         tree = HTMLParser((output / spec.output).read_text(encoding="utf-8"))
         html = tree.css_first("html")
         assert html is not None

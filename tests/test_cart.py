@@ -1,0 +1,279 @@
+"""The cart and the order form, in headless Chromium: what a buyer does, checked against the
+catalogue; the checkout service is played by Playwright's request interception."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.build import BuildResult
+from generator.models import Product
+from generator.site import Site
+
+from .quality.checkers import AXE_JS, AXE_OPTIONS, CHROMIUM, CHROMIUM_ARGS, serve_directory
+
+try:  # the browser fixture skips, with the reason, where Playwright is missing
+    from playwright.sync_api import Browser, Page, Route
+except ImportError:  # pragma: no cover
+    Browser = Page = Route = Any  # type: ignore[misc, assignment]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.is_file():
+        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Playwright is not installed: python -m pip install -e '.[test]'")
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(sample_build: tuple[BuildResult, Path]) -> Iterator[str]:
+    with serve_directory(sample_build[1]) as base:
+        yield base.rstrip("/")
+
+
+def two_products(site: Site) -> tuple[Product, Product]:
+    """Two orderable products without variants, from two cooperatives."""
+    found: dict[str, Product] = {}
+    for product in site.products.values():
+        if product.variants or product.availability == "sold_out":
+            continue
+        found.setdefault(product.cooperative, product)
+        if len(found) == 2:
+            break
+    first, second = found.values()
+    return first, second
+
+
+def expected_total(site: Site, quantities: dict[str, int]) -> int:
+    """What the cart must charge, from the content: items plus each cooperative's fee."""
+    by_coop: dict[str, int] = {}
+    for product_id, qty in quantities.items():
+        product = site.products[product_id]
+        by_coop[product.cooperative] = by_coop.get(product.cooperative, 0) + product.price * qty
+    total = 0
+    for coop_id, items in by_coop.items():
+        delivery = site.cooperatives[coop_id].delivery
+        free = delivery.free_from is not None and items >= delivery.free_from
+        total += items + (0 if free else delivery.fee)
+    return total
+
+
+def add(page: Page, base: str, lang: str, product: Product, qty: int) -> None:
+    page.goto(f"{base}/{lang}/products/{product.id}/")
+    page.fill("form.add-to-cart input[name=qty]", str(qty))
+    page.click("form.add-to-cart button[type=submit]")
+    page.wait_for_selector("form.add-to-cart .added a")
+
+
+def open_cart(page: Page, base: str, lang: str, groups: int) -> None:
+    page.goto(f"{base}/{lang}/cart/")
+    page.wait_for_function(f"document.querySelectorAll('.cart-group').length === {groups}")
+
+
+def shown_total(page: Page) -> tuple[int, str]:
+    box = page.locator("#cart-total")
+    return int(box.get_attribute("data-total") or "-1"), box.inner_text()
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def test_cart_persists_across_reloads_and_languages_with_right_totals(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+) -> None:
+    site = sample_build[0].site
+    assert site is not None
+    first, second = two_products(site)
+    page = browser.new_context().new_page()
+    add(page, site_url, "fr", first, 2)
+    add(page, site_url, "fr", second, 1)
+    assert page.inner_text("[data-cart-count]") == "3"
+
+    open_cart(page, site_url, "fr", groups=2)
+    row = page.locator(f"tr[data-sku='{first.id}'] input[type=number]")
+    row.fill("3")
+    row.dispatch_event("change")
+    expected = expected_total(site, {first.id: 3, second.id: 1})
+    page.wait_for_function(f"document.getElementById('cart-total').dataset.total === '{expected}'")
+    page.reload()
+    page.wait_for_function("document.querySelectorAll('.cart-group').length === 2")
+    assert page.input_value(f"tr[data-sku='{first.id}'] input[type=number]") == "3"
+    total, text = shown_total(page)
+    assert total == expected and digits(text).endswith(str(expected))
+    assert "MAD" in text
+
+    page.click("nav.langs a[hreflang=ar]")  # the same cart in Arabic
+    page.wait_for_url(f"{site_url}/ar/cart/")
+    page.wait_for_function("document.querySelectorAll('.cart-group').length === 2")
+    total, text = shown_total(page)
+    assert total == expected and digits(text).endswith(str(expected))
+    assert "د.م." in text
+    names = page.locator(".cart-group tbody th a").all_inner_texts()
+    assert first.name.get("ar") in names
+
+    if AXE_JS.is_file():  # the filled cart and its order form, as a screen reader meets them
+        page.add_script_tag(path=str(AXE_JS))
+        violations = page.evaluate(
+            "async (options) => (await axe.run(document, options)).violations", AXE_OPTIONS
+        )
+        assert [v["id"] for v in violations] == []
+
+
+def test_items_gone_from_the_catalogue_are_flagged_not_dropped(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+) -> None:
+    site = sample_build[0].site
+    assert site is not None
+    first, _ = two_products(site)
+    page = browser.new_context().new_page()
+    page.goto(f"{site_url}/fr/")
+    lines = [
+        {"sku": first.id, "coop": first.cooperative, "qty": 1},
+        {"sku": "retired-product", "coop": first.cooperative, "qty": 2},
+        {"sku": "x", "coop": "closed-cooperative", "qty": 1},
+    ]
+    page.evaluate(
+        "lines => localStorage.setItem('taawun.cart.v1', JSON.stringify({v: 1, lines}))", lines
+    )
+    open_cart(page, site_url, "fr", groups=2)
+    flagged = page.locator("tr.flagged")
+    assert flagged.count() == 2
+    assert "plus au catalogue" in flagged.first.inner_text()
+    assert shown_total(page)[0] == expected_total(site, {first.id: 1})
+    stored = page.evaluate("JSON.parse(localStorage.getItem('taawun.cart.v1')).lines.length")
+    assert stored == 3  # kept, for the buyer to remove
+
+
+def test_order_form_refuses_bad_input_and_posts_only_skus_and_quantities(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+) -> None:
+    site = sample_build[0].site
+    assert site is not None and site.config.checkout_url
+    first, second = two_products(site)
+    page = browser.new_context().new_page()
+    posted: list[dict[str, Any]] = []
+
+    def checkout(route: Route) -> None:
+        posted.append(json.loads(route.request.post_data or "{}"))
+        route.fulfill(
+            status=201,
+            content_type="application/json",
+            body=json.dumps(
+                {
+                    "id": "T-0001",
+                    "token": "secret-token",
+                    "status": "confirmed",
+                    "totals": {"items": 100, "delivery": 0, "total": 12345, "currency": "MAD"},
+                    "suborders": [],
+                }
+            ),
+        )
+
+    page.route(f"{site.config.checkout_url}/api/orders", checkout)
+    add(page, site_url, "fr", first, 1)
+    add(page, site_url, "fr", second, 2)
+    open_cart(page, site_url, "fr", groups=2)
+    page.fill("#o-name", "Fatima Zahra")
+    page.fill("#o-phone", "12345")
+    page.fill("#o-city", "Agadir")
+    page.fill("#o-address", "12 rue des Orangers")
+    page.click("#order-form button[type=submit]")
+    error = page.locator("#order-error")
+    assert error.is_visible() and "numéro marocain" in error.inner_text()
+    assert page.get_attribute("#o-phone", "aria-invalid") == "true"
+
+    page.fill("#o-phone", "06 12 34 56 78")
+    page.click("#order-form button[type=submit]")
+    assert "Cochez la case" in error.inner_text()
+    assert posted == []  # nothing left the page while the form was wrong
+
+    page.check("#o-consent")
+    page.click("#order-form button[type=submit]")
+    page.wait_for_selector("#order-done a")
+    (order,) = posted
+    assert sorted(order["lines"], key=lambda line: line["sku"]) == sorted(
+        [{"sku": first.id, "qty": 1}, {"sku": second.id, "qty": 2}], key=lambda line: line["sku"]
+    )
+    assert order["buyer"]["phone"] == "+212612345678"
+    assert order["payment"] == "cod" and order["consent"] is True and order["lang"] == "fr"
+    assert "price" not in json.dumps(order)
+    link = page.get_attribute("#order-done a", "href") or ""
+    assert link == "/fr/order/?id=T-0001&token=secret-token"
+    assert page.is_hidden("[data-cart-count]")  # the ordered lines left the cart
+
+
+@pytest.mark.parametrize(
+    ("typed", "e164"),
+    [
+        ("0612345678", "+212612345678"),
+        ("+212 6 12 34 56 78", "+212612345678"),
+        ("00212712345678", "+212712345678"),
+        ("+212 (0)5 22 12 34 56", "+212522123456"),
+        ("212661478526", "+212661478526"),
+        ("0812345678", None),
+        ("+33612345678", None),
+    ],
+)
+def test_moroccan_phone_numbers_are_normalised(
+    browser: Browser, site_url: str, typed: str, e164: str | None
+) -> None:
+    page = browser.new_context().new_page()
+    sent: list[str] = []
+    page.route(
+        "**/api/orders",
+        lambda route: (
+            sent.append(json.loads(route.request.post_data or "{}")["buyer"]["phone"]),
+            route.fulfill(status=400, content_type="application/json", body="{}"),
+        ),
+    )
+    page.goto(f"{site_url}/fr/")
+    page.evaluate(
+        "() => localStorage.setItem('taawun.cart.v1', JSON.stringify({v: 1, lines: "
+        "[{sku: 'amlou-tamanar', coop: 'argan-tamanar', qty: 1}]}))"
+    )
+    open_cart(page, site_url, "fr", groups=1)
+    for field, value in (("#o-name", "A"), ("#o-city", "B"), ("#o-address", "C")):
+        page.fill(field, value)
+    page.fill("#o-phone", typed)
+    page.check("#o-consent")
+    page.click("#order-form button[type=submit]")
+    page.wait_for_selector("#order-error:not([hidden])")
+    assert sent == ([e164] if e164 else [])
+
+
+def test_order_status_page_reads_the_order(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+) -> None:
+    site = sample_build[0].site
+    assert site is not None
+    page = browser.new_context().new_page()
+    asked: list[str] = []
+
+    def status(route: Route) -> None:
+        asked.append(route.request.url)
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(
+                {"id": "T-0001", "status": "shipped", "totals": {"total": 12345}, "history": []}
+            ),
+        )
+
+    page.route(f"{site.config.checkout_url}/api/orders/**", status)
+    page.goto(f"{site_url}/ar/order/?id=T-0001&token=secret-token")
+    page.wait_for_selector(".order-state")
+    assert "تم الشحن" in page.inner_text(".order-state")
+    assert asked == [f"{site.config.checkout_url}/api/orders/T-0001?token=secret-token"]

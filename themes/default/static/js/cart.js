@@ -1,0 +1,267 @@
+// Taawun's cart: lines {sku, coop, qty} in localStorage under a versioned key, shared by every
+// language. Names, prices, limits and availability come from the cooperatives' parts of the
+// catalogue (/catalogue/<id>.json), never from what was stored; the order posts {sku, qty} lines
+// and the buyer's details to the checkout service, never a price. Text comes from the page
+// (a JSON data block); everything is inserted as text, never as HTML.
+(() => {
+  "use strict";
+  const KEY = "taawun.cart.v1";
+  const doc = document;
+  const lang = doc.documentElement.lang || "fr";
+  const $ = (id) => doc.getElementById(id);
+
+  function read() {
+    try {
+      const data = JSON.parse(localStorage.getItem(KEY) || "null");
+      if (data && data.v === 1 && Array.isArray(data.lines)) {
+        return data.lines.filter(
+          (l) => l && typeof l.sku === "string" && typeof l.coop === "string" &&
+            Number.isInteger(l.qty) && l.qty > 0
+        );
+      }
+    } catch (e) { /* a damaged entry reads as an empty cart */ }
+    return [];
+  }
+
+  function write(lines) {
+    try { localStorage.setItem(KEY, JSON.stringify({ v: 1, lines })); } catch (e) { /* full */ }
+    showCount(lines);
+  }
+
+  function showCount(lines) {
+    const n = lines.reduce((sum, l) => sum + l.qty, 0);
+    doc.querySelectorAll("[data-cart-count]").forEach((el) => {
+      el.textContent = n ? String(n) : "";
+      el.hidden = !n;
+    });
+  }
+
+  const formatter = new Intl.NumberFormat(lang + "-MA", { style: "currency", currency: "MAD" });
+  const money = (centimes) => formatter.format(centimes / 100);
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
+  const named = (names) => (names && (names[lang] || names.ar || names.fr)) || "";
+
+  function el(tag, attrs, ...children) {
+    const node = doc.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    for (const child of children) {
+      if (child !== null && child !== undefined) node.append(child);
+    }
+    return node;
+  }
+
+  // Moroccan numbers as people write them (06…, 0 6…, +212 6…, 00212…, +212 (0)6…) → E.164.
+  function normalizePhone(raw) {
+    let d = raw.replace(/[\s.\-()/]/g, "");
+    if (d.startsWith("00")) d = "+" + d.slice(2);
+    if (d.startsWith("+212")) d = d.slice(4);
+    else if (/^212\d{9}$/.test(d)) d = d.slice(3);
+    if (!d.startsWith("0")) d = "0" + d;
+    return /^0[5-7]\d{8}$/.test(d) ? "+212" + d.slice(1) : null;
+  }
+
+  // -- "Add to cart" on product pages -------------------------------------------------------
+  doc.querySelectorAll("form.add-to-cart").forEach((form) => {
+    form.hidden = false;
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const sku = form.elements.sku.value;
+      const qtyInput = form.elements.qty;
+      const max = parseInt(qtyInput.max, 10) || 1000;
+      const wanted = Math.max(1, parseInt(qtyInput.value, 10) || 1);
+      const lines = read();
+      const line = lines.find((l) => l.sku === sku);
+      if (line) line.qty = Math.min(max, line.qty + wanted);
+      else lines.push({ sku, coop: form.dataset.coop, qty: Math.min(max, wanted) });
+      write(lines);
+      const status = form.querySelector(".added");
+      status.textContent = form.dataset.added + " ";
+      status.append(el("a", { href: form.dataset.cart }, form.dataset.viewCart));
+    });
+  });
+  showCount(read());
+
+  const text = $("cart-text") ? JSON.parse($("cart-text").textContent) : {};
+
+  // -- The cart page ----------------------------------------------------------------------------
+  const cart = $("cart");
+  if (cart) {
+    cart.hidden = false;
+    const shards = {};
+    const shard = (coop) => {
+      if (!(coop in shards)) {
+        shards[coop] = fetch("/catalogue/" + encodeURIComponent(coop) + ".json")
+          .then((r) => (r.ok ? r.json() : null)) // gone from the catalogue: null
+          .catch(() => undefined); // no connection: undefined (nothing is dropped)
+      }
+      return shards[coop];
+    };
+    let orderable = [];
+
+    const update = (sku, qty) => {
+      const lines = read();
+      write(qty > 0 ? lines.map((l) => (l.sku === sku ? { ...l, qty } : l)) : lines.filter((l) => l.sku !== sku));
+      render();
+    };
+
+    const render = async () => {
+      const lines = read();
+      const groups = new Map();
+      for (const line of lines) {
+        if (!groups.has(line.coop)) groups.set(line.coop, []);
+        groups.get(line.coop).push(line);
+      }
+      const coops = [...groups.keys()];
+      const data = await Promise.all(coops.map(shard));
+      const box = $("cart-groups");
+      box.textContent = "";
+      $("cart-loading").hidden = true;
+      $("cart-empty").hidden = lines.length > 0;
+      let total = 0;
+      orderable = [];
+      coops.forEach((coop, i) => {
+        const info = data[i];
+        const body = el("tbody");
+        let items = 0;
+        for (const line of groups.get(coop)) {
+          const item = info && info.skus[line.sku];
+          let note = null;
+          let qty = line.qty;
+          if (info === undefined) note = text.err_network;
+          else if (!item) note = text.missing;
+          else if (item.availability === "sold_out") note = text.sold_out;
+          else {
+            if (qty > item.max_per_order) {
+              qty = item.max_per_order;
+              note = fill(text.limited, { n: qty });
+            }
+            items += item.unit_price * qty;
+            orderable.push({ sku: line.sku, qty });
+          }
+          const input = el("input", {
+            type: "number", min: "1", max: String(item ? item.max_per_order : qty),
+            value: String(qty), inputmode: "numeric", "aria-label": text.qty,
+          });
+          input.addEventListener("change", () => update(line.sku, Math.max(1, parseInt(input.value, 10) || 1)));
+          const remove = el("button", { type: "button", class: "button-quiet" }, text.remove);
+          remove.addEventListener("click", () => update(line.sku, 0));
+          const title = item ? el("a", { href: (item.urls && item.urls[lang]) || "#" }, named(item.name)) : line.sku;
+          body.append(el("tr", { "data-sku": line.sku, class: note && !item ? "flagged" : "" },
+            el("th", { scope: "row" }, title, note ? el("small", { class: "cart-note" }, note) : null),
+            el("td", {}, item ? money(item.unit_price) : "—"),
+            el("td", {}, input),
+            el("td", { class: "line-total" }, item && item.availability !== "sold_out" ? money(item.unit_price * qty) : "—"),
+            el("td", {}, remove)));
+        }
+        const terms = info ? info.delivery : null;
+        const fee = !terms || !items ? 0 : (terms.free_from !== null && items >= terms.free_from ? 0 : terms.fee);
+        total += items + fee;
+        const foot = el("tfoot", {},
+          el("tr", {}, el("th", { scope: "row", colspan: "3" }, text.subtotal), el("td", { class: "subtotal" }, money(items)), el("td")),
+          el("tr", {}, el("th", { scope: "row", colspan: "3" }, text.delivery),
+            el("td", { class: "delivery" }, items && !fee ? text.delivery_free : money(fee)), el("td")));
+        const notes = [];
+        if (terms && !terms.cod) notes.push(text.cod_off);
+        else if (terms && terms.cod_max !== null && items + fee > terms.cod_max) notes.push(fill(text.cod_over, { amount: money(terms.cod_max) }));
+        box.append(el("section", { class: "cart-group panel", "data-coop": coop },
+          el("h2", {}, info ? named(info.name) : coop),
+          el("table", { class: "table cart-table" },
+            el("thead", {}, el("tr", {},
+              el("th", { scope: "col" }, text.product), el("th", { scope: "col" }, text.unit_price),
+              el("th", { scope: "col" }, text.qty), el("th", { scope: "col" }, text.line_total), el("td"))),
+            body, foot),
+          ...notes.map((n) => el("p", { class: "cart-note" }, n))));
+      });
+      $("cart-total").textContent = lines.length ? fill(text.total_is, { amount: money(total) }) : "";
+      $("cart-total").dataset.total = String(total);
+      const form = $("order-form");
+      if (form) form.hidden = orderable.length === 0;
+    };
+
+    const form = $("order-form");
+    if (form) {
+      const error = $("order-error");
+      const fail = (field, message) => {
+        error.textContent = message;
+        error.hidden = false;
+        if (field) {
+          field.setAttribute("aria-invalid", "true");
+          field.focus();
+        }
+      };
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault();
+        error.hidden = true;
+        form.querySelectorAll("[aria-invalid]").forEach((f) => f.removeAttribute("aria-invalid"));
+        const f = form.elements;
+        for (const name of ["name", "phone", "city", "address"]) {
+          if (!f[name].value.trim()) return fail(f[name], text.err_required);
+        }
+        const phone = normalizePhone(f.phone.value);
+        if (!phone) return fail(f.phone, text.err_phone);
+        if (!f.consent.checked) return fail(f.consent, text.err_consent);
+        if (!orderable.length) return fail(null, text.err_nothing);
+        const buyer = { name: f.name.value.trim(), phone, city: f.city.value.trim(), address: f.address.value.trim() };
+        if (f.email.value.trim()) buyer.email = f.email.value.trim();
+        const order = { lines: orderable, buyer, payment: f.payment.value, lang, consent: true };
+        const button = form.querySelector("button[type=submit]");
+        button.disabled = true;
+        let response, data = null;
+        try {
+          response = await fetch(cart.dataset.checkout.replace(/\/$/, "") + "/api/orders", {
+            method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(order),
+          });
+          data = await response.json().catch(() => null);
+        } catch (e) {
+          button.disabled = false;
+          return fail(null, text.err_network);
+        }
+        button.disabled = false;
+        if (!response.ok || !data) {
+          const problem = (data && data.error) || {};
+          const field = { "buyer.name": f.name, "buyer.phone": f.phone, "buyer.city": f.city,
+            "buyer.address": f.address, "buyer.email": f.email, consent: f.consent }[problem.field];
+          return fail(field || null, fill(text.err_server, { message: problem.message || String(response.status) }));
+        }
+        const ordered = new Set(orderable.map((l) => l.sku));
+        write(read().filter((l) => !ordered.has(l.sku)));
+        const done = $("order-done");
+        done.textContent = "";
+        if (data.payment_url) {
+          done.append(el("p", {}, text.redirecting));
+          done.hidden = false;
+          location.assign(data.payment_url);
+          return;
+        }
+        const status = cart.dataset.orderPage + "?id=" + encodeURIComponent(data.id) + "&token=" + encodeURIComponent(data.token);
+        done.append(el("p", {}, el("strong", {}, fill(text.done, { id: data.id }))),
+          el("p", {}, fill(text.done_cod, { total: money(data.totals.total) })),
+          el("p", {}, el("a", { href: status }, text.done_link)));
+        form.hidden = true;
+        $("cart-groups").textContent = "";
+        $("cart-total").textContent = "";
+        done.hidden = false;
+        done.focus();
+      });
+    }
+    render();
+    window.addEventListener("storage", (event) => { if (event.key === KEY) render(); });
+  }
+
+  // -- The order-status page --------------------------------------------------------------------
+  const box = $("order-status");
+  if (box) {
+    box.hidden = false;
+    const query = new URLSearchParams(location.search);
+    const url = box.dataset.checkout.replace(/\/$/, "") + "/api/orders/" +
+      encodeURIComponent(query.get("id") || "") + "?token=" + encodeURIComponent(query.get("token") || "");
+    fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null).then((order) => {
+      box.textContent = "";
+      if (!order) return box.append(el("p", {}, text.not_found));
+      const state = text["st." + order.status] || order.status;
+      box.append(el("p", {}, el("strong", {}, fill(text.done, { id: order.id }))),
+        el("p", { class: "order-state" }, fill(text.status, { status: state })),
+        el("p", {}, fill(text.total_is, { amount: money(order.totals.total) })));
+    });
+  }
+})();
