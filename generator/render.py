@@ -12,6 +12,7 @@ from . import catalogue, i18n, jsonld, rating
 from .images import ImageStore
 from .markdown import render as markdown
 from .models import Cooperative, Image, LocalizedText, direction
+from .searchwords import search_aliases
 from .site import NEWEST, ORDERS, Site
 from .theme import Theme
 from .urls import PageSpec, Plan
@@ -96,6 +97,7 @@ class Renderer:
             "dir": direction(lang),
             "t": lambda text: i18n.localized(text, lang),
             "tt": lambda text: i18n.plain(text, lang),
+            "search_aliases": lambda *texts: search_aliases(texts, lang),
             "_": ui,
             "_a": ui_plain,
             "url": url,

@@ -16,6 +16,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from generator.build import BuildResult, build
 from generator.cli import main
+from generator.models import LocalizedText
 from generator.search import (
     SCRIPT,
     SearchIndexError,
@@ -25,6 +26,7 @@ from generator.search import (
     plan_shards,
     search_languages,
 )
+from generator.searchwords import search_aliases
 
 from .quality.checkers import AXE_JS, AXE_OPTIONS, CHROMIUM, CHROMIUM_ARGS, serve_directory
 
@@ -379,3 +381,39 @@ def test_index_build_does_not_need_the_working_directory(
     monkeypatch.chdir("elsewhere")
     stats = build_search_index(Path("../site/public"))
     assert stats.languages == ["ar", "fr"]
+
+
+# -- how buyers spell things (issue: Arabic and French search) ----------------------------------
+
+SPELLINGS = [
+    ("ar", "زيت الاركان", "/ar/products/huile-argan-alimentaire/"),  # hamza dropped
+    ("ar", "زَيْت الأَرْكان", "/ar/products/huile-argan-alimentaire/"),  # tashkeel
+    ("ar", "زيـــت الأركان", "/ar/products/huile-argan-alimentaire/"),  # tatweel
+    ("ar", "ماء الورده", "/ar/products/eau-rose-mgouna/"),  # ta marbuta written as ha
+    ("ar", "تجميلى", "/ar/products/huile-argan-cosmetique/"),  # alef maqsura for ya
+    ("ar", "argan", "/ar/products/huile-argan-alimentaire/"),  # the French name, in Latin script
+    ("fr", "أركان", "/fr/products/huile-argan-alimentaire/"),  # the Arabic name
+    ("fr", "Miel", "/fr/products/miel-thym-bouhachem/"),  # case
+    ("fr", "torrefiee", "/fr/products/huile-argan-alimentaire/"),  # accents
+    ("fr", "the", "/fr/projects/plantes-aromatiques-sechage/"),  # "thé"
+]
+
+
+@pytest.mark.parametrize(("lang", "term", "expected"), SPELLINGS)
+def test_search_finds_pages_however_the_buyer_spells_them(
+    browser: Browser, sample_build: tuple[BuildResult, Path], lang: str, term: str, expected: str
+) -> None:
+    _, output = sample_build
+    with serve_directory(output) as base:
+        links = search(browser, base, lang, term, expected)
+    assert all(link.startswith(f"/{lang}/") for link in links)
+
+
+def test_search_aliases_are_the_other_names_and_the_other_spelling() -> None:
+    name = LocalizedText(ar="زيت أركان تجميلي", fr="Huile d'argan")
+    assert search_aliases([name], "ar").split() == ["تجميلى", "Huile", "d", "argan"]
+    assert search_aliases([name], "fr").split() == ["زيت", "أركان", "تجميلي", "تجميلى"]
+    assert search_aliases([None, LocalizedText(ar="حلوى", fr="x")], "fr").split() == [
+        "حلوى",
+        "حلوي",
+    ]
