@@ -165,6 +165,8 @@ class _Checker:
                 )
             if coop.onssa and coop.onssa.valid_until:
                 self._check_validity(src, ("onssa", "valid_until"), coop.onssa.valid_until, "ONSSA")
+            for i, program in enumerate(coop.programs):
+                self.ref(src, ("programs", i), program, self.funding, "funding source")
 
     def _check_validity(self, src: Sourced[Any], keys: KeyPath, until: date, what: str) -> None:
         if until < self.today:

@@ -90,13 +90,14 @@ def organization(site: Site, coop: Cooperative, lang: str, url: str) -> dict[str
         "url": url,
         "foundingDate": coop.founded.isoformat(),
         "telephone": coop.contact.phone,
-        "numberOfEmployees": {"@type": "QuantitativeValue", "value": coop.members.total},
         "address": {
             "@type": "PostalAddress",
             "addressRegion": plain(region.name, lang),
             "addressCountry": "MA",
         },
     }
+    if coop.jobs is not None:  # members own the cooperative; jobs are its employees
+        data["numberOfEmployees"] = {"@type": "QuantitativeValue", "value": coop.jobs.count}
     if coop.contact.email:
         data["email"] = coop.contact.email
     return data

@@ -432,6 +432,7 @@ def _cooperative(r: Renderer, spec: PageSpec) -> dict[str, Any]:
         "products": site.products_by_cooperative.get(coop.id, []),
         "claims": [(claim, site.labels[claim.label]) for claim in coop.labels],
         "rating": site.ratings[coop.id],
+        "programs": [site.funding[program] for program in coop.programs],
         "breadcrumbs": r.crumb(
             spec,
             (r.msg("nav.cooperatives", spec.lang), r.plan.url("cooperatives", "", spec.lang)),
