@@ -340,6 +340,12 @@ def _catalogue_shard(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield from (fp.product(p) for p in fp.site.products_by_cooperative.get(spec.key, []))
 
 
+@depends("facets")
+def _facets_file(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield fp.counts
+    yield from (fp.product(p) for p in fp.site.products_newest_first)
+
+
 @depends("cart", "order")
 def _cart(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield from ()  # site.yaml (the checkout URL) and the pages (privacy) are site-wide inputs

@@ -489,7 +489,8 @@ class ImageStore:
         """What the `picture` macro writes: src, srcset_webp, srcset_jpeg, width, height, alt.
 
         ``raster`` is False for SVG (served as is, no srcset); ``share`` is one absolute-path URL
-        fit for og:image and JSON-LD (the largest JPEG variant, or the SVG itself).
+        fit for og:image and JSON-LD (the largest JPEG variant, or the SVG itself); ``thumb`` the
+        smallest variant (WebP), for lists drawn by scripts.
         """
         try:
             info = self.inspect(img.src)  # one stat: a long-lived store still sees an edited photo
@@ -616,6 +617,7 @@ def _picture(src: str, info: ImageInfo) -> dict[str, Any]:
             "width": info.width,
             "height": info.height,
             "share": url,
+            "thumb": url,
         }
     widths = variant_widths(info.width)
     fallback = max((w for w in widths if w <= FALLBACK_WIDTH), default=widths[0])
@@ -628,6 +630,7 @@ def _picture(src: str, info: ImageInfo) -> dict[str, Any]:
         "width": largest,
         "height": _height_for(info, largest),
         "share": "/" + variant_path(info.digest, largest, "jpg"),
+        "thumb": "/" + variant_path(info.digest, widths[0], "webp"),  # the smallest, for lists
     }
 
 

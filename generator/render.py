@@ -259,6 +259,7 @@ def _listing(r: Renderer, spec: PageSpec) -> dict[str, Any]:
         "page_no": spec.page_no,
         "page_count": spec.page_count,
         "order": spec.order,
+        "facets_file": r.plan.url("facets", "", spec.lang) if r.plan.has("facets", "") else "",
         "orders": [
             (order, r.plan.url(spec.kind, spec.key, spec.lang, 1, order)) for order in ORDERS
         ],
@@ -579,8 +580,58 @@ def _rating(r: Renderer, spec: PageSpec) -> dict[str, Any]:
 
 @view("catalogue_shard")
 def _catalogue_shard(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    shard = catalogue.cooperative_shard(r.site, r.plan, spec.key)
-    return {"shard_json": json.dumps(shard, ensure_ascii=False, separators=(",", ":"))}
+    return {"json_text": _json(catalogue.cooperative_shard(r.site, r.plan, spec.key))}
+
+
+def _json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+@view("facets")
+def _facets_file(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    """``/<lang>/market/facets.json``: what facets.js needs to combine the market's facets in the
+    browser (docs/storefront.md): each product's facet values, lowest price, and what its result
+    card shows, newest first."""
+    site, lang = r.site, spec.lang
+    index = {
+        kind: {key: n for n, key in enumerate(table)}
+        for kind, table in (
+            ("category", site.categories),
+            ("region", site.regions),
+            ("label", site.labels),
+        )
+    }
+    rows = []
+    for product in site.products_newest_first:
+        coop = site.cooperatives[product.cooperative]
+        flags = (1 if coop.women_led else 0) | (2 if coop.youth_led else 0)
+        image = r.image(product.images[0])
+        rows.append(
+            [
+                r.plan.url("product", product.id, lang),
+                i18n.plain(product.name, lang),
+                i18n.money(product.min_price, lang),
+                product.min_price,
+                index["category"][product.category],
+                index["region"][site.product_region(product)],
+                [index["label"][label] for label in product.labels],
+                flags,
+                i18n.plain(coop.name, lang),
+                image["thumb"],
+            ]
+        )
+    return {
+        "json_text": _json(
+            {
+                "v": 1,
+                "per_page": site.config.items_per_page,
+                "categories": [[k, i18n.plain(c.name, lang)] for k, c in site.categories.items()],
+                "regions": [[k, i18n.plain(g.name, lang)] for k, g in site.regions.items()],
+                "labels": [[k, i18n.plain(lb.name, lang)] for k, lb in site.labels.items()],
+                "products": rows,
+            }
+        )
+    }
 
 
 @view("cart", "order")

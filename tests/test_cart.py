@@ -15,26 +15,12 @@ from generator.build import BuildResult
 from generator.models import Product
 from generator.site import Site
 
-from .quality.checkers import AXE_JS, AXE_OPTIONS, CHROMIUM, CHROMIUM_ARGS, serve_directory
+from .quality.checkers import AXE_JS, AXE_OPTIONS, serve_directory
 
 try:  # the browser fixture skips, with the reason, where Playwright is missing
     from playwright.sync_api import Browser, Page, Route
 except ImportError:  # pragma: no cover
     Browser = Page = Route = Any  # type: ignore[misc, assignment]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.is_file():
-        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Playwright is not installed: python -m pip install -e '.[test]'")
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")

@@ -91,11 +91,13 @@ def test_a_price_change_renders_exactly_the_pages_that_show_the_product(
 
     result = rebuild(content, output)
 
-    shard = "catalogue/argan-tamanar.json"  # the cooperative's part of the catalogue, for the cart
-    assert set(result.rendered) == showing | {shard}
+    # Data files that carry prices: the cooperative's part of the catalogue (for the cart) and
+    # the market's facets (for facets.js), per language.
+    data = {"catalogue/argan-tamanar.json", "ar/market/facets.json", "fr/market/facets.json"}
+    assert set(result.rendered) == showing | data
     # Every page rendered again shows the new price, so its bytes changed; nothing else did
     # (but the catalogue, which carries prices).
-    assert changed(before, snapshot(output)) == showing | {"catalogue.json", shard}
+    assert changed(before, snapshot(output)) == showing | {"catalogue.json"} | data
     assert_same_as_clean(content, output)
 
 
@@ -210,7 +212,9 @@ def test_cooperative_and_site_config_edits(site: tuple[Path, Path]) -> None:
         [
             p
             for p in snapshot(output)
-            if (p.endswith(".html") and "/" in p) or p.startswith("catalogue/")
+            if (p.endswith(".html") and "/" in p)
+            or p.startswith("catalogue/")
+            or p.endswith("/market/facets.json")
         ]
     )
     assert_same_as_clean(content, output)

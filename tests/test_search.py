@@ -28,7 +28,7 @@ from generator.search import (
 )
 from generator.searchwords import search_aliases
 
-from .quality.checkers import AXE_JS, AXE_OPTIONS, CHROMIUM, CHROMIUM_ARGS, serve_directory
+from .quality.checkers import AXE_JS, AXE_OPTIONS, serve_directory
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -262,24 +262,6 @@ def test_search_pages_are_valid_html(built: tuple[BuildResult, Path]) -> None:
 
 
 # -- in the browser ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium through Playwright, or a skip that says what is missing."""
-    if not CHROMIUM.is_file():
-        pytest.skip(
-            f"Chromium not found at {CHROMIUM}; install it with: "
-            "apt-get install -y --no-install-recommends chromium"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Playwright is not installed: python -m pip install -e '.[test]'")
-    with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 def search(browser: Browser, base: str, lang: str, term: str, expected: str) -> list[str]:
