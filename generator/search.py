@@ -422,6 +422,18 @@ def mount_script(bundles: dict[str, list[str]]) -> str:
         "  template.replaceWith(template.content.cloneNode(true));\n"
         '  var fallback = document.getElementById("search-fallback");\n'
         "  if (fallback) fallback.hidden = true;\n"
+        "  // Pagefind's filter dropdowns are buttons with role=combobox, whose text does not\n"
+        "  // name them: name each by its visible label, as soon as it is drawn.\n"
+        "  var name = function () {\n"
+        '    document.querySelectorAll(".pf-dropdown-trigger").forEach(function (button) {\n'
+        '      var label = button.querySelector(".pf-dropdown-trigger-label");\n'
+        "      if (!label || button.hasAttribute(\"aria-labelledby\")) return;\n"
+        '      label.id = label.id || button.id + "-label";\n'
+        '      button.setAttribute("aria-labelledby", label.id);\n'
+        "    });\n"
+        "  };\n"
+        "  new MutationObserver(name).observe(document.body, { childList: true, subtree: true });\n"
+        "  name();\n"
         "})();\n"
     )
 

@@ -399,3 +399,34 @@ def test_search_aliases_are_the_other_names_and_the_other_spelling() -> None:
         "حلوى",
         "حلوي",
     ]
+
+
+def test_search_filters_by_kind_region_and_category(
+    browser: Browser, sample_build: tuple[BuildResult, Path]
+) -> None:
+    _, output = sample_build
+    with serve_directory(output) as base:
+        page = browser.new_page()
+        try:
+            page.goto(f"{base}fr/search/")
+            page.fill("pagefind-input input", "argan")
+            page.wait_for_selector('a.pf-result-link[href="/fr/cooperatives/argan-tamanar/"]')
+            filters = page.eval_on_selector_all(
+                "pagefind-filter-dropdown", "ds => ds.map(d => d.getAttribute('filter'))"
+            )
+            assert filters == ["kind", "region", "category"]
+            page.click("pagefind-filter-dropdown[filter=kind] .pf-dropdown-trigger")
+            page.click(
+                "pagefind-filter-dropdown[filter=kind] .pf-dropdown-option[data-value=Produit]"
+            )
+            page.wait_for_function(
+                "() => { const links = [...document.querySelectorAll('a.pf-result-link')];"
+                " return links.length > 0 && links.every("
+                "a => a.getAttribute('href').startsWith('/fr/products/')) }"
+            )
+            links = page.eval_on_selector_all(
+                "a.pf-result-link", "l => l.map(a => a.getAttribute('href'))"
+            )
+            assert "/fr/products/huile-argan-alimentaire/" in links
+        finally:
+            page.close()
