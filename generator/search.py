@@ -427,7 +427,7 @@ def mount_script(bundles: dict[str, list[str]]) -> str:
         "  var name = function () {\n"
         '    document.querySelectorAll(".pf-dropdown-trigger").forEach(function (button) {\n'
         '      var label = button.querySelector(".pf-dropdown-trigger-label");\n'
-        "      if (!label || button.hasAttribute(\"aria-labelledby\")) return;\n"
+        '      if (!label || button.hasAttribute("aria-labelledby")) return;\n'
         '      label.id = label.id || button.id + "-label";\n'
         '      button.setAttribute("aria-labelledby", label.id);\n'
         "    });\n"
