@@ -263,3 +263,71 @@ def test_order_status_page_reads_the_order(
     page.wait_for_selector(".order-state")
     assert "تم الشحن" in page.inner_text(".order-state")
     assert asked == [f"{site.config.checkout_url}/api/orders/T-0001?token=secret-token"]
+
+
+def test_card_payment_follows_the_services_redirect(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+) -> None:
+    """Where the site enables cards, the buyer is sent to the payment page the service returns
+    (Stripe Checkout); the sample site offers cash on delivery only, so the page is patched."""
+    site = sample_build[0].site
+    assert site is not None and site.config.checkout_url
+    first, _ = two_products(site)
+    page = browser.new_context().new_page()
+    paid = "https://checkout.stripe.test/c/pay/cs_test_1"
+    page.route(
+        f"{site.config.checkout_url}/api/orders",
+        lambda route: route.fulfill(
+            status=201,
+            content_type="application/json",
+            body=json.dumps(
+                {
+                    "id": "T-0002",
+                    "token": "t",
+                    "status": "awaiting_payment",
+                    "totals": {"total": 1},
+                    "payment_url": paid,
+                }
+            ),
+        ),
+    )
+    page.route(paid, lambda route: route.fulfill(status=200, body="<title>Stripe</title>paid"))
+    add(page, site_url, "fr", first, 1)
+    open_cart(page, site_url, "fr", groups=1)
+    page.evaluate(
+        "() => document.querySelector('input[name=payment]').insertAdjacentHTML('afterend',"
+        " '<input type=radio name=payment value=card id=card>')"
+    )
+    page.check("#card")
+    for field, value in (("#o-name", "A"), ("#o-city", "B"), ("#o-address", "C")):
+        page.fill(field, value)
+    page.fill("#o-phone", "0612345678")
+    page.check("#o-consent")
+    with page.expect_request(lambda request: request.url.endswith("/api/orders")) as sent:
+        page.click("#order-form button[type=submit]")
+    assert json.loads(sent.value.post_data or "{}")["payment"] == "card"
+    page.wait_for_url(paid)
+
+
+def test_card_payment_is_offered_only_where_the_site_enables_it(
+    minimal_site: Path, sample_build: tuple[BuildResult, Path]
+) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from generator.build import build
+
+    def payments(output: Path) -> list[str]:
+        html = LexborHTMLParser((output / "fr/cart/index.html").read_text(encoding="utf-8"))
+        return [str(i.attributes["value"]) for i in html.css("input[name=payment]")]
+
+    assert payments(sample_build[1]) == ["cod"]
+    config = minimal_site / "site.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text + 'checkout_url: "https://pay.example.test"\n', encoding="utf-8")
+    build(minimal_site, minimal_site.parent / "public", search=False)
+    assert payments(minimal_site.parent / "public") == ["cod"]
+    config.write_text(
+        text + 'checkout_url: "https://pay.example.test"\ncard_payments: true\n', encoding="utf-8"
+    )
+    build(minimal_site, minimal_site.parent / "public", search=False)
+    assert payments(minimal_site.parent / "public") == ["cod", "card"]
