@@ -340,10 +340,17 @@ def _catalogue_shard(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield from (fp.product(p) for p in fp.site.products_by_cooperative.get(spec.key, []))
 
 
-@depends("facets")
-def _facets_file(fp: Fingerprints, spec: PageSpec) -> Tokens:
+@depends("facet_cells")
+def _facet_cells(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield fp.counts
-    yield from (fp.product(p) for p in fp.site.products_newest_first)
+    yield ",".join(f"{c}/{g}:{len(ps)}" for (c, g), ps in sorted(fp.site.cells().items()))
+
+
+@depends("facets")
+def _facet_cell(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    category, region = spec.key.split("/")
+    cell = fp.site.cells()[(category, region)]
+    yield from (f"{fp.site.newest_rank(p.id)}={fp.product(p)}" for p in cell)
 
 
 @depends("cart", "order")

@@ -13,7 +13,7 @@ URLS_PER_SITEMAP = 40_000
 
 # Pages that are not for search engines: the 404 page, the buyer's own cart and order, and the
 # cart's JSON view of the catalogue.
-UNLISTED = {"not_found", "cart", "order", "catalogue_shard", "facets"}
+UNLISTED = {"not_found", "cart", "order", "catalogue_shard", "facets", "facet_cells"}
 
 
 def _listed(plan: Plan) -> list[PageSpec]:

@@ -259,7 +259,7 @@ def _listing(r: Renderer, spec: PageSpec) -> dict[str, Any]:
         "page_no": spec.page_no,
         "page_count": spec.page_count,
         "order": spec.order,
-        "facets_file": r.plan.url("facets", "", spec.lang) if r.plan.has("facets", "") else "",
+        "facets_file": r.plan.url("facet_cells", "", spec.lang),
         "orders": [
             (order, r.plan.url(spec.kind, spec.key, spec.lang, 1, order)) for order in ORDERS
         ],
@@ -587,51 +587,56 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-@view("facets")
-def _facets_file(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    """``/<lang>/market/facets.json``: what facets.js needs to combine the market's facets in the
-    browser (docs/storefront.md): each product's facet values, lowest price, and what its result
-    card shows, newest first."""
+# The most products one combination of facets may fetch in the browser (about 115 KB compressed
+# on the benchmark corpus); beyond it facets.js asks for a category or a region first.
+FACET_FETCH_LIMIT = 5_000
+
+
+@view("facet_cells")
+def _facet_cells(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    """``/<lang>/market/facets/cells.json``: what facets.js needs before fetching products: the
+    facet values and, per category × region cell, how many products it holds."""
     site, lang = r.site, spec.lang
-    index = {
-        kind: {key: n for n, key in enumerate(table)}
-        for kind, table in (
-            ("category", site.categories),
-            ("region", site.regions),
-            ("label", site.labels),
-        )
-    }
-    rows = []
-    for product in site.products_newest_first:
-        coop = site.cooperatives[product.cooperative]
-        flags = (1 if coop.women_led else 0) | (2 if coop.youth_led else 0)
-        image = r.image(product.images[0])
-        rows.append(
-            [
-                r.plan.url("product", product.id, lang),
-                i18n.plain(product.name, lang),
-                i18n.money(product.min_price, lang),
-                product.min_price,
-                index["category"][product.category],
-                index["region"][site.product_region(product)],
-                [index["label"][label] for label in product.labels],
-                flags,
-                i18n.plain(coop.name, lang),
-                image["thumb"],
-            ]
-        )
     return {
         "json_text": _json(
             {
                 "v": 1,
                 "per_page": site.config.items_per_page,
+                "limit": FACET_FETCH_LIMIT,
                 "categories": [[k, i18n.plain(c.name, lang)] for k, c in site.categories.items()],
                 "regions": [[k, i18n.plain(g.name, lang)] for k, g in site.regions.items()],
                 "labels": [[k, i18n.plain(lb.name, lang)] for k, lb in site.labels.items()],
-                "products": rows,
+                "cells": {f"{c}/{g}": len(products) for (c, g), products in site.cells().items()},
             }
         )
     }
+
+
+@view("facets")
+def _facet_cell(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    """``/<lang>/market/facets/<category>/<region>.json``: one cell's products, newest first,
+    as facets.js shows them. Rows: [rank in the market, URL, name, price text, lowest price,
+    [labels], flags (1 women-led, 2 youth-led), cooperative, thumbnail]."""
+    site, lang = r.site, spec.lang
+    category, region = spec.key.split("/")
+    labels = {key: n for n, key in enumerate(site.labels)}
+    rows = []
+    for product in site.cells()[(category, region)]:
+        coop = site.cooperatives[product.cooperative]
+        rows.append(
+            [
+                site.newest_rank(product.id),
+                r.plan.url("product", product.id, lang),
+                i18n.plain(product.name, lang),
+                i18n.money(product.min_price, lang),
+                product.min_price,
+                [labels[label] for label in product.labels],
+                (1 if coop.women_led else 0) | (2 if coop.youth_led else 0),
+                i18n.plain(coop.name, lang),
+                r.image(product.images[0])["thumb"],
+            ]
+        )
+    return {"json_text": _json(rows)}
 
 
 @view("cart", "order")

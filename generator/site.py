@@ -96,6 +96,10 @@ class Site:
     _sorted: dict[tuple[str, str, str], list[Product]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    _cells: dict[tuple[str, str], list[Product]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _rank: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def listing(self, kind: str, key: str, order: str = NEWEST) -> list[Product]:
         """The products a market listing shows, in one of ``ORDERS``. Each order is sorted once
@@ -110,6 +114,24 @@ class Site:
             sign = -1 if order == PRICE_HIGH else 1  # not reverse=True: ties stay newest first
             found = self._sorted[memo] = sorted(newest, key=lambda p: sign * p.min_price)
         return found
+
+    def cells(self) -> dict[tuple[str, str], list[Product]]:
+        """The market cut by category × region, each cell newest first: every product is in
+        exactly one cell, so the browser can combine facets by fetching only the cells a choice
+        covers (facets.js). Built once per build."""
+        if not self._cells:
+            for rank, product in enumerate(self.products_newest_first):
+                self._rank[product.id] = rank
+                if product.cooperative not in self.cooperatives:
+                    continue  # reported by assemble; `taawun check` still plans the rest
+                cell = (product.category, self.product_region(product))
+                self._cells.setdefault(cell, []).append(product)
+        return self._cells
+
+    def newest_rank(self, product_id: str) -> int:
+        """The product's place in the market, newest first (0 is the newest)."""
+        self.cells()
+        return self._rank[product_id]
 
     def _newest_first(self, kind: str, key: str) -> list[Product]:
         if kind == "market":

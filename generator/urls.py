@@ -28,12 +28,6 @@ RESERVED_TOP = {
 }
 
 
-# Up to this many products, the market's facets are also combined in the browser from one file
-# per language (facets.js), fetched on first use: about 23 KB compressed per 1,000 products on the
-# benchmark corpus (227 KB at 10,000). Beyond it that file would be too heavy for a phone on a data
-# plan, so only the pre-built listings are offered (sharding the file is the way past it).
-FACETS_LIMIT = 10_000
-
 # Where a listing's other orders live, under the listing's own path.
 ORDER_PATHS = {NEWEST: "", PRICE_LOW: "price-low/", PRICE_HIGH: "price-high/"}
 
@@ -220,8 +214,10 @@ def plan(site: Site, report: ErrorReport) -> Plan:
         )
     add("search", "", full, "search/", "search.html", "theme")
     add("rating", "", full, "rating/", "rating.html", "theme")
-    if len(site.products) <= FACETS_LIMIT:
-        add("facets", "", full, "market/facets.json", "data.json", "products/")
+    add("facet_cells", "", full, "market/facets/cells.json", "data.json", "products/")
+    for category, region in site.cells():
+        path = f"market/facets/{category}/{region}.json"
+        add("facets", f"{category}/{region}", full, path, "data.json", "products/")
     add("cart", "", full, "cart/", "cart.html", "theme")
     add("order", "", full, "order/", "order.html", "theme")
     default = site.config.default_language

@@ -102,14 +102,45 @@ def test_a_filter_nothing_matches_says_so(
     assert shown(page) == []
 
 
-def test_the_facet_file_describes_every_product(sample_build: tuple[BuildResult, Path]) -> None:
+def test_the_cells_hold_every_product_once(sample_build: tuple[BuildResult, Path]) -> None:
     result, output = sample_build
     site = result.site
     assert site is not None
-    data = json.loads((output / "fr" / "market" / "facets.json").read_text(encoding="utf-8"))
-    assert [row[0] for row in data["products"]] == expected(site, "fr")
-    categories = [c for c, _ in data["categories"]]
-    for row, product in zip(data["products"], site.products_newest_first, strict=True):
-        assert row[3] == product.min_price
-        assert categories[row[4]] == product.category
-        assert (output / row[9].lstrip("/")).is_file()  # the thumbnail is published
+    folder = output / "fr" / "market" / "facets"
+    index = json.loads((folder / "cells.json").read_text(encoding="utf-8"))
+    seen: dict[int, str] = {}
+    for key, size in index["cells"].items():
+        rows = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        assert len(rows) == size
+        category, region = key.split("/")
+        for row in rows:
+            product = site.products_newest_first[row[0]]
+            assert row[1] == f"/fr/products/{product.id}/"
+            assert (product.category, site.product_region(product)) == (category, region)
+            assert row[4] == product.min_price
+            assert (output / row[8].lstrip("/")).is_file()  # the thumbnail is published
+            seen[row[0]] = product.id
+    assert sorted(seen) == list(range(len(site.products)))  # every product, once
+
+
+def test_a_choice_covering_too_many_products_asks_to_narrow(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+) -> None:
+    page = browser.new_context().new_page()
+    page.route(
+        "**/market/facets/cells.json",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(
+                {**json.loads(route.fetch().text()), "limit": 3}  # as on a national catalogue
+            ),
+        ),
+    )
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(f"{site_url}/fr/market/")
+    page.check("form.facet-filter input[name=women]")
+    page.wait_for_selector("#filter-results:not([hidden])")
+    assert "Choisissez d'abord" in page.inner_text("#filter-results .filter-count")
+    assert not [url for url in fetched if "/market/facets/" in url and "cells" not in url]

@@ -1,8 +1,10 @@
 // Combines the market's facets (category × region × label × price range × women-led / youth-led)
 // without a reload. Without JavaScript the pre-built listings do the same one facet at a time.
-// The facet file (/<lang>/market/facets.json) is fetched on first use, never on page load.
-// Rows: [url, name, price text, lowest price (centimes), category, region, [labels], flags
-// (1 women-led, 2 youth-led), cooperative, thumbnail]. Everything is inserted as text.
+// The market is cut into category × region cells (/<lang>/market/facets/<category>/<region>.json);
+// a choice fetches only the cells it covers, on first use, never on page load, and asks for a
+// category or a region first when it would cover more than `limit` products (a national
+// catalogue). Cell rows: [rank, url, name, price text, lowest price, [labels], flags (1 women-led,
+// 2 youth-led), cooperative, thumbnail]. Everything is inserted as text.
 (() => {
   "use strict";
   const form = document.querySelector("form.facet-filter");
@@ -12,24 +14,23 @@
   const more = results.querySelector(".filter-more");
   const count = results.querySelector(".filter-count");
   const listing = [...document.querySelectorAll(".listing-grid, nav.pager, nav.sort")];
-  let pending = null; // the facet file, being fetched
-  let facets = null; // the facet file, once loaded
+  const base = form.dataset.src.replace(/cells\.json$/, "");
+  const fetched = {};
+  let info = null; // cells.json: facet values and the size of every cell
   let matches = [];
   let shown = 0;
   form.hidden = false;
 
-  const load = () => {
-    if (!pending) {
-      pending = fetch(form.dataset.src)
-        .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
-        .then((d) => {
-          const index = (pairs) => new Map(pairs.map(([id], n) => [id, n]));
-          d.index = { category: index(d.categories), region: index(d.regions), label: index(d.labels) };
-          return d;
-        });
-      pending.catch(() => { pending = null; }); // offline: try again next time
+  const json = (url) => fetch(url).then((r) => (r.ok ? r.json() : Promise.reject(new Error(url))));
+  const cell = (key) => {
+    if (!fetched[key]) {
+      fetched[key] = json(base + key + ".json").then((rows) => {
+        const [category, region] = key.split("/");
+        return rows.map((row) => ({ row, category, region }));
+      });
+      fetched[key].catch(() => { delete fetched[key]; }); // offline: try again next time
     }
-    return pending;
+    return fetched[key];
   };
 
   const el = (tag, attrs, ...children) => {
@@ -39,22 +40,30 @@
     return node;
   };
 
-  const card = (row) => {
-    const [url, name, price, , , region, , , coop, thumb] = row;
+  const regionNames = () => new Map(info.regions);
+  const card = ({ row, region }) => {
+    const [, url, name, price, , , , coop, thumb] = row;
     return el("article", { class: "card product-card" },
       el("a", { class: "card-link", href: url },
         el("img", { class: "card-img", src: thumb, alt: "", loading: "lazy", width: "320", height: "320" }),
         el("h2", { class: "card-title" }, name)),
       el("p", { class: "price" }, el("bdi", {}, price)),
       el("p", { class: "card-meta" }, coop),
-      el("p", { class: "card-meta muted" }, facets.regions[region][1]));
+      el("p", { class: "card-meta muted" }, regionNames().get(region) || ""));
   };
 
   const showMore = () => {
-    const next = matches.slice(shown, shown + facets.per_page);
+    const next = matches.slice(shown, shown + info.per_page);
     grid.append(...next.map(card));
     shown += next.length;
     more.hidden = shown >= matches.length;
+  };
+
+  const show = (text) => {
+    grid.textContent = "";
+    count.textContent = text;
+    results.hidden = false;
+    listing.forEach((node) => { node.hidden = true; });
   };
 
   const apply = async () => {
@@ -63,27 +72,39 @@
       values.women || values.youth;
     if (!active) return reset();
     try {
-      facets = await load();
+      info = info || (await json(form.dataset.src));
     } catch (e) {
-      return; // the pre-built listing stays
+      return; // offline: the pre-built listing stays
     }
-    const want = (kind) => (values[kind] ? facets.index[kind].get(values[kind]) : null);
-    const category = want("category"), region = want("region"), label = want("label");
+    const keys = Object.keys(info.cells).filter((key) => {
+      const [category, region] = key.split("/");
+      return (!values.category || category === values.category) && (!values.region || region === values.region);
+    });
+    const covered = keys.reduce((sum, key) => sum + info.cells[key], 0);
+    if (covered > info.limit) {
+      matches = [];
+      more.hidden = true;
+      return show(form.dataset.narrow);
+    }
+    let rows;
+    try {
+      rows = (await Promise.all(keys.map(cell))).flat();
+    } catch (e) {
+      return;
+    }
+    const label = values.label ? info.labels.findIndex(([id]) => id === values.label) : -1;
     const min = values.min ? Math.round(parseFloat(values.min) * 100) : null;
     const max = values.max ? Math.round(parseFloat(values.max) * 100) : null;
     const flags = (values.women ? 1 : 0) | (values.youth ? 2 : 0);
-    matches = facets.products.filter((r) =>
-      (category === null || r[4] === category) && (region === null || r[5] === region) &&
-      (label === null || r[6].includes(label)) && (min === null || r[3] >= min) &&
-      (max === null || r[3] <= max) && (r[7] & flags) === flags);
-    grid.textContent = "";
+    matches = rows.filter(({ row }) =>
+      (label < 0 || row[5].includes(label)) && (min === null || row[4] >= min) &&
+      (max === null || row[4] <= max) && (row[6] & flags) === flags);
+    matches.sort((a, b) => a.row[0] - b.row[0]); // newest first, as the market
     shown = 0;
-    count.textContent = matches.length
+    show(matches.length
       ? form.dataset.count.replace("{n}", new Intl.NumberFormat(document.documentElement.lang + "-MA").format(matches.length))
-      : form.dataset.none;
+      : form.dataset.none);
     showMore();
-    results.hidden = false;
-    listing.forEach((node) => { node.hidden = true; });
   };
 
   const reset = () => {
