@@ -376,6 +376,8 @@ SPELLINGS = [
     ("ar", "argan", "/ar/products/huile-argan-alimentaire/"),  # the French name, in Latin script
     ("fr", "أركان", "/fr/products/huile-argan-alimentaire/"),  # the Arabic name
     ("fr", "Miel", "/fr/products/miel-thym-bouhachem/"),  # case
+    ("fr", "miel", "/fr/products/miel-thym-bouhachem/"),
+    ("fr", "thé", "/fr/projects/plantes-aromatiques-sechage/"),
     ("fr", "torrefiee", "/fr/products/huile-argan-alimentaire/"),  # accents
     ("fr", "the", "/fr/projects/plantes-aromatiques-sechage/"),  # "thé"
 ]
