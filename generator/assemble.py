@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import PurePosixPath
 from typing import Any, cast
@@ -336,7 +337,7 @@ class _Checker:
 
     def _check_bodies(self) -> None:
         required = ("ar", "fr")
-        kinds = {
+        kinds: dict[str, Mapping[Any, Sourced[Any]]] = {
             "cooperative": self.coops,
             "product": self.c.entities["product"],
             "project": self.projects,

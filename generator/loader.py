@@ -28,7 +28,7 @@ from .models import (
     Region,
     Sector,
 )
-from .models.common import compact
+from .models.common import LANGUAGES, compact
 from .sources import BodyFile, Discovery, discover
 from .validation import problems_from_validation
 from .yamlsource import KeyPath, YamlDocument, decode_text, parse_yaml
@@ -185,6 +185,7 @@ def _cached_map(
             cache.store(paths[i], key, fresh[i])
             results.append(fresh[i])
         else:
+            assert found is not None  # looked up in the cache: only misses were parsed again
             results.append(found)
     return results, set(fresh)
 
@@ -222,7 +223,7 @@ def load(
             content.failed.add((kind, key))
     for kind in ENTITY_MODELS:
         content.entities.setdefault(kind, {})
-    languages = content.config.languages if content.config else ["ar", "fr", "zgh", "en"]
+    languages: list[str] = list(content.config.languages if content.config else LANGUAGES)
     owned: list[tuple[BodyFile, tuple[str, tuple[str, ...]]]] = []
     for body in found.bodies:
         owner = _body_owner(body, entity_paths, languages, report)

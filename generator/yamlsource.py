@@ -95,7 +95,7 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-class _Loader(_BaseLoader):
+class _Loader(_BaseLoader):  # type: ignore[valid-type, misc]  # the C loader, if PyYAML has it
     """The C loader with a leaner constructor, noting keys written twice in one mapping (YAML
     would silently keep the last).
 
