@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,29 @@ except ImportError:  # pragma: no cover
 def site_url(sample_build: tuple[BuildResult, Path]) -> Iterator[str]:
     with serve_directory(sample_build[1]) as base:
         yield base.rstrip("/")
+
+
+@dataclass
+class Shop:
+    """A buyer's fresh browser (empty cart) on the sample site, and two products to buy."""
+
+    site: Site
+    first: Product
+    second: Product
+    page: Page
+
+
+@pytest.fixture
+def shop(browser: Browser, sample_build: tuple[BuildResult, Path]) -> Shop:
+    site = sample_build[0].site
+    assert site is not None and site.config.checkout_url
+    first, second = two_products(site)
+    return Shop(site, first, second, browser.new_context().new_page())
+
+
+def reply(route: Route, status: int, body: Any) -> None:
+    """Answer as the checkout service would: JSON."""
+    route.fulfill(status=status, content_type="application/json", body=json.dumps(body))
 
 
 def two_products(site: Site) -> tuple[Product, Product]:
@@ -78,12 +102,9 @@ def digits(text: str) -> str:
 
 
 def test_cart_persists_across_reloads_and_languages_with_right_totals(
-    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+    shop: Shop, site_url: str
 ) -> None:
-    site = sample_build[0].site
-    assert site is not None
-    first, second = two_products(site)
-    page = browser.new_context().new_page()
+    site, first, second, page = shop.site, shop.first, shop.second, shop.page
     add(page, site_url, "fr", first, 2)
     add(page, site_url, "fr", second, 1)
     assert page.inner_text("[data-cart-count]") == "3"
@@ -118,13 +139,8 @@ def test_cart_persists_across_reloads_and_languages_with_right_totals(
         assert [v["id"] for v in violations] == []
 
 
-def test_items_gone_from_the_catalogue_are_flagged_not_dropped(
-    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
-) -> None:
-    site = sample_build[0].site
-    assert site is not None
-    first, _ = two_products(site)
-    page = browser.new_context().new_page()
+def test_items_gone_from_the_catalogue_are_flagged_not_dropped(shop: Shop, site_url: str) -> None:
+    site, first, page = shop.site, shop.first, shop.page
     page.goto(f"{site_url}/fr/")
     lines = [
         {"sku": first.id, "coop": first.cooperative, "qty": 1},
@@ -144,29 +160,16 @@ def test_items_gone_from_the_catalogue_are_flagged_not_dropped(
 
 
 def test_order_form_refuses_bad_input_and_posts_only_skus_and_quantities(
-    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+    shop: Shop, site_url: str
 ) -> None:
-    site = sample_build[0].site
-    assert site is not None and site.config.checkout_url
-    first, second = two_products(site)
-    page = browser.new_context().new_page()
+    site, first, second, page = shop.site, shop.first, shop.second, shop.page
     posted: list[dict[str, Any]] = []
 
     def checkout(route: Route) -> None:
         posted.append(json.loads(route.request.post_data or "{}"))
-        route.fulfill(
-            status=201,
-            content_type="application/json",
-            body=json.dumps(
-                {
-                    "id": "T-0001",
-                    "token": "secret-token",
-                    "status": "confirmed",
-                    "totals": {"items": 100, "delivery": 0, "total": 12345, "currency": "MAD"},
-                    "suborders": [],
-                }
-            ),
-        )
+        totals = {"items": 100, "delivery": 0, "total": 12345, "currency": "MAD"}
+        order = {"id": "T-0001", "token": "secret-token", "status": "confirmed", "totals": totals}
+        reply(route, 201, {**order, "suborders": []})
 
     page.route(f"{site.config.checkout_url}/api/orders", checkout)
     add(page, site_url, "fr", first, 1)
@@ -222,7 +225,7 @@ def test_moroccan_phone_numbers_are_normalised(
         "**/api/orders",
         lambda route: (
             sent.append(json.loads(route.request.post_data or "{}")["buyer"]["phone"]),
-            route.fulfill(status=400, content_type="application/json", body="{}"),
+            reply(route, 400, {}),
         ),
     )
     page.goto(f"{site_url}/fr/")
@@ -250,13 +253,7 @@ def test_order_status_page_reads_the_order(
 
     def status(route: Route) -> None:
         asked.append(route.request.url)
-        route.fulfill(
-            status=200,
-            content_type="application/json",
-            body=json.dumps(
-                {"id": "T-0001", "status": "shipped", "totals": {"total": 12345}, "history": []}
-            ),
-        )
+        reply(route, 200, {"id": "T-0001", "status": "shipped", "totals": {"total": 12345}})
 
     page.route(f"{site.config.checkout_url}/api/orders/**", status)
     page.goto(f"{site_url}/ar/order/?id=T-0001&token=secret-token")
@@ -265,31 +262,15 @@ def test_order_status_page_reads_the_order(
     assert asked == [f"{site.config.checkout_url}/api/orders/T-0001?token=secret-token"]
 
 
-def test_card_payment_follows_the_services_redirect(
-    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
-) -> None:
+def test_card_payment_follows_the_services_redirect(shop: Shop, site_url: str) -> None:
     """Where the site enables cards, the buyer is sent to the payment page the service returns
     (Stripe Checkout); the sample site offers cash on delivery only, so the page is patched."""
-    site = sample_build[0].site
-    assert site is not None and site.config.checkout_url
-    first, _ = two_products(site)
-    page = browser.new_context().new_page()
+    site, first, page = shop.site, shop.first, shop.page
     paid = "https://checkout.stripe.test/c/pay/cs_test_1"
+    order = {"id": "T-0002", "token": "t", "status": "awaiting_payment", "totals": {"total": 1}}
     page.route(
         f"{site.config.checkout_url}/api/orders",
-        lambda route: route.fulfill(
-            status=201,
-            content_type="application/json",
-            body=json.dumps(
-                {
-                    "id": "T-0002",
-                    "token": "t",
-                    "status": "awaiting_payment",
-                    "totals": {"total": 1},
-                    "payment_url": paid,
-                }
-            ),
-        ),
+        lambda route: reply(route, 201, {**order, "payment_url": paid}),
     )
     page.route(paid, lambda route: route.fulfill(status=200, body="<title>Stripe</title>paid"))
     add(page, site_url, "fr", first, 1)
