@@ -432,7 +432,8 @@ def mount_script(bundles: dict[str, list[str]]) -> str:
         '      button.setAttribute("aria-labelledby", label.id);\n'
         "    });\n"
         "  };\n"
-        "  new MutationObserver(name).observe(document.body, { childList: true, subtree: true });\n"
+        '  var filters = document.querySelector(".search-filters") || document.body;\n'
+        "  new MutationObserver(name).observe(filters, { childList: true, subtree: true });\n"
         "  name();\n"
         "})();\n"
     )

@@ -23,6 +23,15 @@ def fetch(url: str) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+@pytest.fixture
+def dev(minimal_site: Path) -> tuple[DevState, Path]:
+    """A dev server's state after its first build of the minimal site, and the output."""
+    output = minimal_site.parent / "public"
+    state = DevState()
+    state.rebuild(minimal_site, output)
+    return state, output
+
+
 def test_serve_shows_pages_then_errors_then_recovers(minimal_site: Path) -> None:
     output = minimal_site.parent / "public"
     state = DevState()
@@ -54,11 +63,9 @@ def test_serve_shows_pages_then_errors_then_recovers(minimal_site: Path) -> None
 
 
 def test_serve_rebuilds_incrementally_and_rereads_only_changed_files(
-    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+    minimal_site: Path, dev: tuple[DevState, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    output = minimal_site.parent / "public"
-    state = DevState()
-    state.rebuild(minimal_site, output)
+    state, output = dev
     product = minimal_site / "products" / "tamount" / "huile-argan.yaml"
     product.write_text(
         product.read_text(encoding="utf-8").replace('price: "120.00"', 'price: "125.00"'),
@@ -84,11 +91,9 @@ def test_serve_rebuilds_incrementally_and_rereads_only_changed_files(
 
 
 def test_watcher_changes_skip_the_walk_unless_files_come_or_go(
-    minimal_site: Path, monkeypatch: pytest.MonkeyPatch
+    minimal_site: Path, dev: tuple[DevState, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    output = minimal_site.parent / "public"
-    state = DevState()
-    state.rebuild(minimal_site, output)
+    state, output = dev
     walks: list[Path] = []
     real_discover = loader.discover
 
