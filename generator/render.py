@@ -44,6 +44,13 @@ class Renderer:
         self.images = images if images is not None else ImageStore(site.content_root, None)
         self._helpers: dict[str, dict[str, Any]] = {}
         self._cards: dict[tuple[str, str, str, str, bool], Markup] = {}
+        self._facets: dict[str, Any] | None = None  # every listing's sidebar: made once
+
+    def facets(self) -> dict[str, Any]:
+        """The facets every market listing shows, with their counts (the same on every page)."""
+        if self._facets is None:
+            self._facets = _facets(self.site)
+        return self._facets
 
     # -- helpers available to views and templates ----------------------------------------------
 
@@ -263,7 +270,7 @@ def _listing(r: Renderer, spec: PageSpec) -> dict[str, Any]:
         "orders": [
             (order, r.plan.url(spec.kind, spec.key, spec.lang, 1, order)) for order in ORDERS
         ],
-        "facets": _facets(site),
+        "facets": r.facets(),
     }
 
 
