@@ -10,7 +10,8 @@ from .models.common import LocalizedText
 from .site import Site
 from .urls import Plan
 
-SCHEMA_VERSION = 1
+# 2: adds `base_url` and `regions` (the buyer's region decides which cooperatives deliver).
+SCHEMA_VERSION = 2
 
 
 def _text(value: LocalizedText) -> dict[str, str]:
@@ -26,6 +27,11 @@ def build_catalogue(site: Site, plan: Plan) -> dict[str, Any]:
         "currency": "MAD",
         "amounts": "integer centimes, tax included",
         "languages": site.config.languages,
+        "base_url": site.config.base_url,
+        "regions": {
+            region.id: _text(region.name)
+            for region in sorted(site.regions.values(), key=lambda r: r.order)
+        },
         "skus": dict(sorted(skus.items())),
         "cooperatives": {coop.id: cooperative_entry(coop) for coop in site.cooperatives.values()},
     }

@@ -52,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--jobs", type=_jobs, default=1, metavar="N", help="Pagefind runs at a time (default: 1)"
     )
+    from checkout.cli import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -93,6 +96,10 @@ def _build_options(p: argparse.ArgumentParser) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command in ("checkout", "orders"):
+        from checkout.cli import run
+
+        return run(args)
     if args.command == "search-index":
         return _search_index(args.output, args.shard_pages, args.jobs)
     if not args.content.is_dir():
