@@ -76,7 +76,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.command == "checkout":
         if args.checkout_command == "migrate":
-            migrate(make_engine(settings.database_url))
+            engine = make_engine(settings.database_url)
+            try:
+                migrate(engine)
+            finally:
+                engine.dispose()
             print(f"✓ {_shown(settings.database_url)} is at the latest schema")
             return EXIT_OK
         return _serve(settings, args.host, args.port, args.workers)
@@ -96,7 +100,11 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
         print(f"taawun: {error}", file=sys.stderr)
         return EXIT_USAGE
     # Migrate once here, not in each worker.
-    migrate(make_engine(settings.database_url))
+    engine = make_engine(settings.database_url)
+    try:
+        migrate(engine)
+    finally:
+        engine.dispose()
     print(
         f"checkout: catalogue {catalogue.hash} ({len(catalogue.skus)} SKUs), "
         f"database {_shown(settings.database_url)}, card payments "
@@ -121,8 +129,14 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
 
 def _orders(settings: Settings, args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
-    migrate(engine)
-    store = OrderStore(engine, token_key(engine))
+    try:
+        migrate(engine)
+        return _order_command(OrderStore(engine, token_key(engine)), args)
+    finally:
+        engine.dispose()
+
+
+def _order_command(store: OrderStore, args: argparse.Namespace) -> int:
     if args.orders_command == "show":
         order = store.load(args.id.partition("/")[0])
         if order is None:

@@ -152,7 +152,7 @@ def parse_order(data: object, max_lines: int) -> OrderRequest:
         raise ApiError(
             422,
             "too_many_lines",
-            f"An order holds at most {max_lines} different products; this one has "
+            f"lines: an order holds at most {max_lines} different products; this one has "
             f"{len(lines)}. Split it into two orders.",
             "lines",
         )
@@ -172,7 +172,8 @@ def parse_order(data: object, max_lines: int) -> OrderRequest:
         raise ApiError(
             422,
             "consent_required",
-            "Tick the box that agrees to the use of your details for this order (law 09-08).",
+            "consent: tick the box that agrees to the use of your details for this order "
+            "(law 09-08).",
             "consent",
         )
     return request

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,6 @@ class Settings:
     max_body_bytes: int = 16_384
     max_lines: int = 50
     catalogue_check_seconds: float = 30.0
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def card_payments(self) -> bool:

@@ -21,6 +21,9 @@ REPO = Path(__file__).resolve().parents[1]
 SITES = Path(__file__).resolve().parent / "sites"
 SAMPLE_CONTENT = REPO / "content"
 
+# The checkout service's fixtures (both databases, the app, a clock): tests/checkout_fixtures.py.
+pytest_plugins = ["tests.checkout_fixtures"]
+
 
 @pytest.fixture
 def minimal_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
