@@ -1,4 +1,4 @@
-"""``taawun checkout serve|migrate`` and ``taawun orders list|show|export|mark``.
+"""``taawun checkout serve|migrate`` and ``taawun orders list|show|export|mark|refund``.
 
 Exit codes as the rest of ``taawun``: 0 success, 1 data errors (no such order, a status change
 that is not allowed), 2 usage errors (a setting the service cannot use).
@@ -15,9 +15,12 @@ import sys
 from typing import Any
 
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import NoResultFound
 
 from .catalogue import CatalogueError, CatalogueSource
 from .database import make_engine, migrate, token_key
+from .payments import StripeCheckout, make_client
+from .refunds import refund_order, refund_suborders
 from .settings import Settings, SettingsError
 from .store import OrderStore
 
@@ -57,6 +60,11 @@ def add_commands(commands: Any) -> None:
     mark.add_argument("status", choices=MARKABLE)
     mark.add_argument("--note", help="kept in the order's history")
     _database_option(mark)
+    refund = sub.add_parser(
+        "refund", help="refund a card order paid after its products sold out (refund_due)"
+    )
+    refund.add_argument("id")
+    _database_option(refund)
 
 
 def _database_option(p: argparse.ArgumentParser) -> None:
@@ -129,14 +137,20 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
 
 def _orders(settings: Settings, args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
+    payments = None
+    if settings.stripe_secret_key and settings.stripe_webhook_secret:
+        client = make_client(settings.stripe_secret_key.reveal(), settings.stripe_api_base)
+        payments = StripeCheckout(client, settings.stripe_webhook_secret.reveal())
     try:
         migrate(engine)
-        return _order_command(OrderStore(engine, token_key(engine)), args)
+        return _order_command(OrderStore(engine, token_key(engine)), payments, args)
     finally:
         engine.dispose()
 
 
-def _order_command(store: OrderStore, args: argparse.Namespace) -> int:
+def _order_command(
+    store: OrderStore, payments: StripeCheckout | None, args: argparse.Namespace
+) -> int:
     if args.orders_command == "show":
         order = store.load(args.id.partition("/")[0])
         if order is None:
@@ -144,7 +158,16 @@ def _order_command(store: OrderStore, args: argparse.Namespace) -> int:
             return EXIT_DATA
         print(_format_order(order))
         return EXIT_OK
-    if args.orders_command == "mark":
+    if args.orders_command in ("mark", "refund"):
+        order_id = args.id.partition("/")[0]
+        try:
+            before = store.payment_of(order_id)
+        except NoResultFound:
+            print(f"taawun: no order {args.id}", file=sys.stderr)
+            return EXIT_DATA
+        if args.orders_command == "refund":
+            print(refund_order(store, payments, order_id))
+            return EXIT_OK
         try:
             changed = store.mark(args.id, args.status, args.note)
         except KeyError:
@@ -153,8 +176,12 @@ def _order_command(store: OrderStore, args: argparse.Namespace) -> int:
         except ValueError as error:
             print(f"taawun: {error}", file=sys.stderr)
             return EXIT_DATA
-        for order_id, number in changed:
-            print(f"✓ {order_id}/{number} {args.status}")
+        for changed_id, number in changed:
+            print(f"✓ {changed_id}/{number} {args.status}")
+        if args.status == "cancelled" and before.method == "card" and before.status == "paid":
+            numbers = [number for _, number in changed]
+            for message in refund_suborders(store, payments, order_id, numbers):
+                print(message)
         return EXIT_OK
     rows = store.list_suborders(args.cooperative, args.status)
     if args.orders_command == "list":

@@ -18,6 +18,7 @@ from .database import seed_stock, token_key
 from .errors import ApiError
 from .payments import SESSION_EVENTS, PaymentUnavailable, StripeCheckout, session_params
 from .pricing import quote
+from .refunds import refund_order
 from .requests import parse_order
 from .settings import Settings
 from .store import (
@@ -203,6 +204,9 @@ class CheckoutService:
         session = event.data.object.to_dict()
         outcome, order_id = self.store.record_event(event.id, event.type, session)
         log.info("stripe event %s %s → %s (order %s)", event.id, event.type, outcome, order_id)
+        if outcome == "refund_due" and order_id is not None:
+            # Paid, but the goods were sold meanwhile: give the money back at once.
+            log.info("%s", refund_order(self.store, self.payments, order_id))
         return {"received": True, "outcome": outcome}
 
     # -- upkeep ---------------------------------------------------------------------------

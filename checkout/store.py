@@ -3,7 +3,7 @@ one transaction), reading one back, and every later change of status.
 
 Order statuses (payment): ``confirmed`` (cash on delivery), ``awaiting_payment`` → ``paid`` |
 ``payment_failed`` | ``expired`` (card), ``cancelled`` (every sub-order cancelled),
-``refund_due`` (paid after its stock was released and none was left).
+``refund_due`` (paid after its stock was released and none was left) → ``refunded``.
 Sub-order statuses (delivery): ``pending`` (card not paid yet) → ``to_ship`` → ``shipped`` →
 ``delivered``; or ``cancelled``.
 """
@@ -73,6 +73,14 @@ class Placed:
     id: str
     token: str
     replayed: bool  # an earlier request with the same Idempotency-Key made this order
+
+
+@dataclass(frozen=True)
+class Payment:
+    method: str  # cod or card
+    status: str  # the order's status
+    intent: str | None  # Stripe's PaymentIntent, once a session completed
+    total: int
 
 
 class OrderStore:
@@ -451,6 +459,46 @@ class OrderStore:
                 if self._end_unpaid(db, order_id, "expired", "timer", "reservation timed out"):
                     released.append(order_id)
         return released
+
+    def record_refund(
+        self, order_id: str, suborder: int | None, amount: int, refund_id: str, source: str
+    ) -> None:
+        """Keep a refund in the history; a whole-order refund ends a ``refund_due`` order."""
+        now = self.clock()
+        note = f"refund {refund_id}: {amount / 100:.2f}"
+        with writing(self.engine) as db:
+            if suborder is None:
+                db.execute(
+                    update(orders)
+                    .where(orders.c.id == order_id, orders.c.status == "refund_due")
+                    .values(status="refunded", updated_at=now)
+                )
+                self._history(db, order_id, None, "refund_due", "refunded", source, now, note)
+            else:
+                self._history(db, order_id, suborder, "cancelled", "refunded", source, now, note)
+
+    def payment_of(self, order_id: str) -> Payment:
+        """How an order is paid; raises NoResultFound for an unknown id."""
+        with reading(self.engine) as db:
+            row = db.execute(
+                select(
+                    orders.c.payment,
+                    orders.c.status,
+                    orders.c.stripe_payment_intent,
+                    orders.c.total,
+                ).where(orders.c.id == order_id)
+            ).one()
+        return Payment(row.payment, row.status, row.stripe_payment_intent, row.total)
+
+    def suborder_total(self, order_id: str, number: int) -> int:
+        with reading(self.engine) as db:
+            return int(
+                db.execute(
+                    select(suborders.c.total).where(
+                        suborders.c.order_id == order_id, suborders.c.number == number
+                    )
+                ).scalar_one()
+            )
 
     # -- operators ------------------------------------------------------------------------
     def mark(self, target: str, status: str, note: str | None = None) -> list[tuple[str, int]]:

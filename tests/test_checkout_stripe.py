@@ -16,6 +16,7 @@ import stripe
 from sqlalchemy import func, select
 
 from checkout.schema import order_history, orders, stripe_events, suborders
+from generator.cli import main
 
 from .checkout_fixtures import (
     CATALOGUE,
@@ -260,19 +261,21 @@ def test_a_payment_after_the_stock_was_released(card_shop: Shop, stripe_api: Str
     assert deliver(card_shop, "checkout.session.completed", paid).json()["outcome"] == "paid"
     assert order_row(card_shop, first["id"])["status"] == "paid"
     assert card_shop.available("tapis") == 1
-    # ...and when it is gone, the order is flagged for a refund.
+    # ...and when it is gone, the buyer's money goes back at once.
     second = card_order(card_shop, lines=[{"sku": "tapis", "qty": 1}])
-    second_session = stripe_api.sessions[list(stripe_api.sessions)[-1]]
-    deliver(card_shop, "checkout.session.expired", {**second_session, "status": "expired"})
+    second_id = list(stripe_api.sessions)[-1]
+    deliver(
+        card_shop,
+        "checkout.session.expired",
+        {**stripe_api.sessions[second_id], "status": "expired"},
+    )
     assert card_shop.post(order_body(lines=[{"sku": "tapis", "qty": 1}])).status_code == 201
-    late = {
-        **second_session,
-        "status": "complete",
-        "payment_status": "paid",
-        "payment_intent": "pi_2",
-    }
+    late = stripe_api.complete(second_id)
     assert deliver(card_shop, "checkout.session.completed", late).json()["outcome"] == "refund_due"
-    assert order_row(card_shop, second["id"])["status"] == "refund_due"
+    (refund,) = stripe_api.refunds.values()
+    assert refund["payment_intent"] == late["payment_intent"]
+    assert refund["amount"] == second["totals"]["total"]
+    assert order_row(card_shop, second["id"])["status"] == "refunded"
     assert card_shop.available("tapis") == 0
 
 
@@ -358,3 +361,30 @@ def test_cancelling_a_paid_suborder_returns_its_stock(
     card_shop.service.store.mark(f"{answer['id']}/1", "cancelled")  # oulja's carpet
     assert card_shop.available("tapis") == 3 and card_shop.available("amlou") == 8
     assert order_row(card_shop, answer["id"])["status"] == "paid"
+
+
+def test_an_operator_cancelling_a_paid_suborder_refunds_it(
+    card_shop: Shop,
+    stripe_api: StripeDouble,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    answer = card_order(card_shop, lines=[{"sku": "amlou", "qty": 2}, {"sku": "tapis", "qty": 1}])
+    deliver(
+        card_shop,
+        "checkout.session.completed",
+        stripe_api.complete(next(iter(stripe_api.sessions))),
+    )
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_taawun")
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    monkeypatch.setenv("STRIPE_API_BASE", stripe_api.url)
+    database = card_shop.settings.database_url
+    assert main(["orders", "mark", f"{answer['id']}/1", "cancelled", "--database", database]) == 0
+    out = capsys.readouterr().out
+    assert f"{answer['id']}/1: refunded 450.00 MAD" in out  # the carpet and its delivery
+    (refund,) = stripe_api.refunds.values()
+    assert refund["amount"] == 39000 + 6000
+    # Cancelling it again is refused: nothing is refunded twice.
+    assert main(["orders", "mark", f"{answer['id']}/1", "cancelled", "--database", database]) == 1
+    assert len(stripe_api.refunds) == 1
+    assert card_shop.available("tapis") == 3
