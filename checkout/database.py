@@ -27,6 +27,7 @@ from sqlalchemy import (
     event,
     insert,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -38,6 +39,7 @@ from .settings import sqlite_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 10_000
+MIGRATION_LOCK = 0x7461_6177  # any constant, the same in every process: "taaw"
 
 
 def make_engine(url: str, *, pool_size: int = 10) -> Engine:
@@ -97,10 +99,15 @@ def alembic_config(connection: Connection) -> Config:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the latest migration (a no-op when it is there already)."""
+    """Bring the schema to the latest migration (a no-op when it is there already).
+
+    Several services starting at once take turns: PostgreSQL through an advisory lock held
+    for the transaction, SQLite through BEGIN IMMEDIATE.
+    """
     with writing(engine) as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         command.upgrade(alembic_config(connection), "head")
-    with writing(engine) as connection:
         _ensure_token_key(connection)
 
 
