@@ -355,7 +355,9 @@ def _facet_cell(fp: Fingerprints, spec: PageSpec) -> Tokens:
 
 @depends("cart", "order")
 def _cart(fp: Fingerprints, spec: PageSpec) -> Tokens:
-    yield from ()  # site.yaml (the checkout URL) and the pages (privacy) are site-wide inputs
+    # site.yaml (the checkout URL), the data files (the regions of the order form) and the
+    # pages (privacy) are site-wide inputs
+    yield from ()
 
 
 @depends("not_found")

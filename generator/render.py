@@ -653,7 +653,14 @@ def _cart(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     config = r.site.config
     privacy = "privacy" in r.site.pages
     messages = r.theme.messages
+    # The order form's region choice (the checkout service requires it): in the regions' order,
+    # each name in the page's language or its fallback, marked with its own lang and dir.
+    regions = []
+    for region in sorted(r.site.regions.values(), key=lambda g: g.order):
+        name, actual = region.name.resolve(spec.lang)
+        regions.append({"id": region.id, "name": name, "lang": actual, "dir": direction(actual)})
     return {
+        "regions": regions,
         "strings": {
             key[len("cart.js.") :]: messages.resolve(key, spec.lang)[0]
             for key in messages.keys_with_prefix("cart.js.")

@@ -101,6 +101,32 @@ def digits(text: str) -> str:
     return re.sub(r"\D", "", text)
 
 
+def fill_order(page: Page, *, region: str = "souss-massa", phone: str = "0612345678") -> None:
+    """Fill the order form as a buyer would, consent included (``region=""`` leaves it unchosen)."""
+    for field, value in (("#o-name", "A"), ("#o-city", "B"), ("#o-address", "C")):
+        page.fill(field, value)
+    page.fill("#o-phone", phone)
+    page.select_option("#o-region", region)
+    page.check("#o-consent")
+
+
+def focused(page: Page) -> str:
+    return str(page.evaluate("document.activeElement.id"))
+
+
+ORDER = {"id": "T-0001", "token": "secret-token", "status": "confirmed", "totals": {"total": 1}}
+
+
+def one_line_cart(page: Page, base: str, sku: str, coop: str) -> None:
+    """A buyer's cart holding one line (set in storage), opened in French."""
+    page.goto(f"{base}/fr/")
+    page.evaluate(
+        "line => localStorage.setItem('taawun.cart.v1', JSON.stringify({v: 1, lines: [line]}))",
+        {"sku": sku, "coop": coop, "qty": 1},
+    )
+    open_cart(page, base, "fr", groups=1)
+
+
 def test_cart_persists_across_reloads_and_languages_with_right_totals(
     shop: Shop, site_url: str
 ) -> None:
@@ -177,6 +203,7 @@ def test_order_form_refuses_bad_input_and_posts_only_skus_and_quantities(
     open_cart(page, site_url, "fr", groups=2)
     page.fill("#o-name", "Fatima Zahra")
     page.fill("#o-phone", "12345")
+    page.select_option("#o-region", "souss-massa")
     page.fill("#o-city", "Agadir")
     page.fill("#o-address", "12 rue des Orangers")
     page.click("#order-form button[type=submit]")
@@ -197,6 +224,7 @@ def test_order_form_refuses_bad_input_and_posts_only_skus_and_quantities(
         [{"sku": first.id, "qty": 1}, {"sku": second.id, "qty": 2}], key=lambda line: line["sku"]
     )
     assert order["buyer"]["phone"] == "+212612345678"
+    assert order["buyer"]["region"] == "souss-massa" and order["buyer"]["city"] == "Agadir"
     assert order["payment"] == "cod" and order["consent"] is True and order["lang"] == "fr"
     assert "price" not in json.dumps(order)
     link = page.get_attribute("#order-done a", "href") or ""
@@ -228,19 +256,136 @@ def test_moroccan_phone_numbers_are_normalised(
             reply(route, 400, {}),
         ),
     )
-    page.goto(f"{site_url}/fr/")
-    page.evaluate(
-        "() => localStorage.setItem('taawun.cart.v1', JSON.stringify({v: 1, lines: "
-        "[{sku: 'amlou-tamanar', coop: 'argan-tamanar', qty: 1}]}))"
-    )
-    open_cart(page, site_url, "fr", groups=1)
-    for field, value in (("#o-name", "A"), ("#o-city", "B"), ("#o-address", "C")):
-        page.fill(field, value)
-    page.fill("#o-phone", typed)
-    page.check("#o-consent")
+    one_line_cart(page, site_url, "amlou-tamanar", "argan-tamanar")
+    fill_order(page, phone=typed)
     page.click("#order-form button[type=submit]")
     page.wait_for_selector("#order-error:not([hidden])")
     assert sent == ([e164] if e164 else [])
+
+
+def test_the_region_is_required_and_sent(shop: Shop, site_url: str) -> None:
+    site, first, page = shop.site, shop.first, shop.page
+    posted: list[dict[str, Any]] = []
+
+    def checkout(route: Route) -> None:
+        posted.append(json.loads(route.request.post_data or "{}"))
+        reply(route, 201, ORDER)
+
+    page.route(f"{site.config.checkout_url}/api/orders", checkout)
+    one_line_cart(page, site_url, first.id, first.cooperative)
+    fill_order(page, region="")
+    page.click("#order-form button[type=submit]")
+    assert "Remplissez ce champ" in page.inner_text("#order-error")
+    assert page.get_attribute("#o-region", "aria-invalid") == "true"
+    assert focused(page) == "o-region"
+    assert posted == []
+
+    page.select_option("#o-region", "oriental")
+    page.click("#order-form button[type=submit]")
+    page.wait_for_selector("#order-done a")
+    assert [order["buyer"]["region"] for order in posted] == ["oriental"]
+
+
+def test_the_services_outside_delivery_zone_answer_points_at_the_region(
+    shop: Shop, site_url: str
+) -> None:
+    site, first, page = shop.site, shop.first, shop.page
+    refusal = {
+        "code": "outside_delivery_zone",
+        "field": "buyer.region",
+        "message": "buyer.region: this cooperative does not deliver to L'Oriental.",
+    }
+    page.route(
+        f"{site.config.checkout_url}/api/orders",
+        lambda route: reply(route, 422, {"error": refusal}),
+    )
+    one_line_cart(page, site_url, first.id, first.cooperative)
+    fill_order(page, region="oriental")
+    page.click("#order-form button[type=submit]")
+    page.wait_for_selector("#order-error:not([hidden])")
+    assert "does not deliver to L'Oriental" in page.inner_text("#order-error")
+    assert focused(page) == "o-region"
+    assert page.get_attribute("#o-region", "aria-invalid") == "true"
+
+
+def test_a_cooperative_that_does_not_deliver_to_the_chosen_region_is_flagged(
+    shop: Shop, site_url: str
+) -> None:
+    site, page = shop.site, shop.page
+    selling = [c for c in site.cooperatives.values() if site.products_by_cooperative.get(c.id)]
+    local = next(c for c in selling if c.delivery.zones != "national")
+    national = next(c for c in selling if c.delivery.zones == "national")
+    outside = next(g for g in site.regions.values() if g.id not in local.delivery.zones)
+    inside = local.delivery.zones[0]
+    lines = [
+        {"sku": site.products_by_cooperative[coop.id][0].id, "coop": coop.id, "qty": 1}
+        for coop in (local, national)
+    ]
+    page.goto(f"{site_url}/fr/")
+    page.evaluate(
+        "lines => localStorage.setItem('taawun.cart.v1', JSON.stringify({v: 1, lines}))", lines
+    )
+    open_cart(page, site_url, "fr", groups=2)
+    notes = page.locator(".cart-group .cart-note")
+    assert "ne livre pas" not in " ".join(notes.all_inner_texts())  # no region chosen yet
+
+    page.select_option("#o-region", outside.id)
+    flag = page.locator(f"section[data-coop='{local.id}'] > .cart-note", has_text="ne livre pas")
+    flag.wait_for()
+    assert outside.name.get("fr") in flag.inner_text()
+    assert page.locator(f"section[data-coop='{national.id}']", has_text="ne livre pas").count() == 0
+
+    page.select_option("#o-region", inside)
+    page.wait_for_function("!document.getElementById('cart-groups').innerText.includes('ne livre')")
+
+
+def test_a_retry_reuses_the_idempotency_key_and_a_new_order_gets_a_new_one(
+    shop: Shop, site_url: str
+) -> None:
+    """A retry after a lost answer must not place the order twice: the same order carries the
+    same Idempotency-Key; a changed order, or the next one after a success, a new key."""
+    site, first, page = shop.site, shop.first, shop.page
+    keys: list[str] = []
+    answers = ["abort", "abort", "abort", "ok", "ok"]
+
+    def checkout(route: Route) -> None:
+        keys.append(route.request.header_value("idempotency-key") or "")
+        if answers.pop(0) == "abort":
+            route.abort("internetdisconnected")
+        else:
+            reply(route, 201, ORDER)
+
+    page.route(f"{site.config.checkout_url}/api/orders", checkout)
+    one_line_cart(page, site_url, first.id, first.cooperative)
+    fill_order(page)
+
+    def send() -> None:
+        page.evaluate("document.getElementById('order-error').textContent = ''")
+        page.click("#order-form button[type=submit]")
+
+    for _ in range(2):  # the connection is lost; the buyer tries again with the same order
+        send()
+        page.wait_for_function("document.getElementById('order-error').textContent !== ''")
+        assert "pas de connexion" in page.inner_text("#order-error")
+    page.fill("#o-address", "12 rue des Orangers")  # a changed order
+    send()
+    page.wait_for_function("document.getElementById('order-error').textContent !== ''")
+    send()  # and its retry goes through
+    page.wait_for_selector("#order-form", state="hidden")
+    page.wait_for_selector("#order-done a")
+
+    # The buyer adds the same product again in another tab: the form comes back, filled as
+    # before, and the same body is a new order now, so it gets a new key.
+    add(page.context.new_page(), site_url, "fr", first, 1)
+    page.wait_for_selector("#order-form:not([hidden])")
+    send()
+    page.wait_for_selector("#order-form", state="hidden")
+    assert answers == []
+    assert all(re.fullmatch(r"[0-9a-f]{32}", key) for key in keys), keys
+    assert keys[0] == keys[1]  # the retry after a network failure
+    assert keys[2] != keys[1]  # the changed order
+    assert keys[3] == keys[2]  # its retry
+    assert keys[4] not in keys[:4]  # the next order
 
 
 def test_order_status_page_reads_the_order(
@@ -280,10 +425,7 @@ def test_card_payment_follows_the_services_redirect(shop: Shop, site_url: str) -
         " '<input type=radio name=payment value=card id=card>')"
     )
     page.check("#card")
-    for field, value in (("#o-name", "A"), ("#o-city", "B"), ("#o-address", "C")):
-        page.fill(field, value)
-    page.fill("#o-phone", "0612345678")
-    page.check("#o-consent")
+    fill_order(page)
     with page.expect_request(lambda request: request.url.endswith("/api/orders")) as sent:
         page.click("#order-form button[type=submit]")
     assert json.loads(sent.value.post_data or "{}")["payment"] == "card"
@@ -312,3 +454,25 @@ def test_card_payment_is_offered_only_where_the_site_enables_it(
     )
     build(minimal_site, minimal_site.parent / "public", search=False)
     assert payments(minimal_site.parent / "public") == ["cod", "card"]
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_the_region_choice_lists_the_regions_in_the_pages_language(
+    sample_build: tuple[BuildResult, Path], lang: str
+) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    site, output = sample_build
+    assert site.site is not None
+    html = LexborHTMLParser((output / lang / "cart/index.html").read_text(encoding="utf-8"))
+    select = html.css_first("#order-form select#o-region")
+    assert select is not None and "required" in select.attributes
+    label = html.css_first("label[for=o-region]")
+    assert label is not None and label.text() == {"ar": "الجهة", "fr": "Région"}[lang]
+    options = [(o.attributes["value"], o.text()) for o in select.css("option")]
+    regions = sorted(site.site.regions.values(), key=lambda g: g.order)
+    assert len(regions) == 12
+    assert options[0][0] == "" and options[0][1]  # "choose your region" first
+    assert options[1:] == [(g.id, g.name.get(lang)) for g in regions]
+    fields = [n.attributes.get("id") for n in html.css("#order-form .field > :is(input, select)")]
+    assert fields.index("o-region") == fields.index("o-city") - 1  # before the city

@@ -97,6 +97,7 @@
       return shards[coop];
     };
     let orderable = [];
+    const region = $("o-region"); // the buyer's region: which cooperatives deliver there
 
     const update = (sku, qty) => {
       const lines = read();
@@ -161,6 +162,10 @@
           el("tr", {}, el("th", { scope: "row", colspan: "3" }, text.delivery),
             el("td", { class: "delivery" }, items && !fee ? text.delivery_free : money(fee)), el("td")));
         const notes = [];
+        const zones = terms && terms.zones; // "national" or region ids
+        if (Array.isArray(zones) && region && region.value && !zones.includes(region.value)) {
+          notes.push(fill(text.no_zone, { region: region.selectedOptions[0].text }));
+        }
         if (terms && !terms.cod) notes.push(text.cod_off);
         else if (terms && terms.cod_max !== null && items + fee > terms.cod_max) notes.push(fill(text.cod_over, { amount: money(terms.cod_max) }));
         box.append(el("section", { class: "cart-group panel", "data-coop": coop },
@@ -180,6 +185,10 @@
 
     const form = $("order-form");
     if (form) {
+      region.addEventListener("change", render);
+      // One Idempotency-Key per order: a retry of the same order (after a lost answer) reuses it,
+      // so the service cannot place it twice; a changed order or a new one gets a new key.
+      let attempt = {};
       const error = $("order-error");
       const fail = (field, message) => {
         error.textContent = message;
@@ -194,22 +203,28 @@
         error.hidden = true;
         form.querySelectorAll("[aria-invalid]").forEach((f) => f.removeAttribute("aria-invalid"));
         const f = form.elements;
-        for (const name of ["name", "phone", "city", "address"]) {
+        for (const name of ["name", "phone", "region", "city", "address"]) {
           if (!f[name].value.trim()) return fail(f[name], text.err_required);
         }
         const phone = normalizePhone(f.phone.value);
         if (!phone) return fail(f.phone, text.err_phone);
         if (!f.consent.checked) return fail(f.consent, text.err_consent);
         if (!orderable.length) return fail(null, text.err_nothing);
-        const buyer = { name: f.name.value.trim(), phone, city: f.city.value.trim(), address: f.address.value.trim() };
+        const buyer = {
+          name: f.name.value.trim(), phone, region: region.value, city: f.city.value.trim(), address: f.address.value.trim(),
+        };
         if (f.email.value.trim()) buyer.email = f.email.value.trim();
-        const order = { lines: orderable, buyer, payment: f.payment.value, lang, consent: true };
+        const order = JSON.stringify({ lines: orderable, buyer, payment: f.payment.value, lang, consent: true });
+        if (attempt.order !== order) {
+          const key = crypto.getRandomValues(new Uint8Array(16)).reduce((k, b) => k + (b | 256).toString(16).slice(1), "");
+          attempt = { order, key };
+        }
         const button = form.querySelector("button[type=submit]");
         button.disabled = true;
         let response, data = null;
         try {
           response = await fetch(cart.dataset.checkout.replace(/\/$/, "") + "/api/orders", {
-            method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(order),
+            method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": attempt.key }, body: order,
           });
           data = await response.json().catch(() => null);
         } catch (e) {
@@ -219,10 +234,11 @@
         button.disabled = false;
         if (!response.ok || !data) {
           const problem = (data && data.error) || {};
-          const field = { "buyer.name": f.name, "buyer.phone": f.phone, "buyer.city": f.city,
+          const field = { "buyer.name": f.name, "buyer.phone": f.phone, "buyer.region": region, "buyer.city": f.city,
             "buyer.address": f.address, "buyer.email": f.email, consent: f.consent }[problem.field];
           return fail(field || null, fill(text.err_server, { message: problem.message || String(response.status) }));
         }
+        attempt = {};
         const ordered = new Set(orderable.map((l) => l.sku));
         write(read().filter((l) => !ordered.has(l.sku)));
         const done = $("order-done");
