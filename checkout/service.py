@@ -93,7 +93,7 @@ class CheckoutService:
             ) from None
         except IdempotencyConflict:
             raise refuse_idempotency_conflict() from None
-        order = self.store.load(placed.id)
+        order = placed.record or self.store.load(placed.id)
         assert order is not None
         if card and not placed.replayed:
             order = self._open_payment(order, priced, placed.token, request.buyer.email, site_url)

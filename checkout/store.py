@@ -73,6 +73,7 @@ class Placed:
     id: str
     token: str
     replayed: bool  # an earlier request with the same Idempotency-Key made this order
+    record: dict[str, Any] | None = None  # the order as stored (None when replayed)
 
 
 @dataclass(frozen=True)
@@ -124,78 +125,69 @@ class OrderStore:
         order_id = new_order_id()
         card = payment == "card"
         status = "awaiting_payment" if card else "confirmed"
+        order = {
+            "id": order_id,
+            "created_at": now,
+            "updated_at": now,
+            "status": status,
+            "payment": payment,
+            "lang": quote.lang,
+            "buyer_name": buyer.name,
+            "buyer_phone": buyer.phone,
+            "buyer_email": buyer.email,
+            "buyer_region": buyer.region,
+            "buyer_city": buyer.city,
+            "buyer_address": buyer.address,
+            "consent_at": now,
+            "items_total": quote.items,
+            "delivery_total": quote.delivery,
+            "total": quote.total,
+            "currency": quote.currency,
+            "catalogue": catalogue_hash,
+            "client_key": client_key,
+            "request_digest": request_digest,
+            "stripe_session": None,
+            "stripe_payment_intent": None,
+            "payment_url": None,
+            "reserved_until": now + reserve_for if card and reserve_for else None,
+            "holds_stock": True,
+        }
+        subs = [
+            {
+                "order_id": order_id,
+                "number": sub.number,
+                "cooperative": sub.cooperative.id,
+                "status": "pending" if card else "to_ship",
+                "items_total": sub.items,
+                "delivery_fee": sub.delivery_fee,
+                "total": sub.total,
+            }
+            for sub in quote.suborders
+        ]
+        lines = [
+            {
+                "order_id": order_id,
+                "number": number,
+                "suborder": sub.number,
+                "sku": line.sku.sku,
+                "product": line.sku.product,
+                "name": line.name[:300],
+                "qty": line.qty,
+                "unit_price": line.sku.unit_price,
+                "line_total": line.total,
+                "counted": line.sku.stock is not None,
+            }
+            for number, (sub, line) in enumerate(
+                ((sub, line) for sub in quote.suborders for line in sub.lines), start=1
+            )
+        ]
+        counted = [(line.sku.sku, line.qty) for line in quote.lines if line.sku.stock is not None]
         try:
             with writing(self.engine) as db:
-                self._reserve(
-                    db,
-                    [
-                        (line.sku.sku, line.qty)
-                        for line in quote.lines
-                        if line.sku.stock is not None
-                    ],
-                )
-                db.execute(
-                    insert(orders).values(
-                        id=order_id,
-                        created_at=now,
-                        updated_at=now,
-                        status=status,
-                        payment=payment,
-                        lang=quote.lang,
-                        buyer_name=buyer.name,
-                        buyer_phone=buyer.phone,
-                        buyer_email=buyer.email,
-                        buyer_region=buyer.region,
-                        buyer_city=buyer.city,
-                        buyer_address=buyer.address,
-                        consent_at=now,
-                        items_total=quote.items,
-                        delivery_total=quote.delivery,
-                        total=quote.total,
-                        currency=quote.currency,
-                        catalogue=catalogue_hash,
-                        client_key=client_key,
-                        request_digest=request_digest,
-                        reserved_until=now + reserve_for if card and reserve_for else None,
-                        holds_stock=True,
-                    )
-                )
-                db.execute(
-                    insert(suborders),
-                    [
-                        {
-                            "order_id": order_id,
-                            "number": sub.number,
-                            "cooperative": sub.cooperative.id,
-                            "status": "pending" if card else "to_ship",
-                            "items_total": sub.items,
-                            "delivery_fee": sub.delivery_fee,
-                            "total": sub.total,
-                        }
-                        for sub in quote.suborders
-                    ],
-                )
-                db.execute(
-                    insert(order_lines),
-                    [
-                        {
-                            "order_id": order_id,
-                            "number": number,
-                            "suborder": sub.number,
-                            "sku": line.sku.sku,
-                            "product": line.sku.product,
-                            "name": line.name[:300],
-                            "qty": line.qty,
-                            "unit_price": line.sku.unit_price,
-                            "line_total": line.total,
-                            "counted": line.sku.stock is not None,
-                        }
-                        for number, (sub, line) in enumerate(
-                            ((sub, line) for sub in quote.suborders for line in sub.lines),
-                            start=1,
-                        )
-                    ],
-                )
+                self._reserve(db, counted)
+                db.execute(insert(orders).values(order))
+                db.execute(insert(suborders), subs)
+                db.execute(insert(order_lines), lines)
                 self._history(db, order_id, None, None, status, "buyer", now)
         except IntegrityError:
             # Another request with the same Idempotency-Key won the race; answer with its order.
@@ -204,7 +196,23 @@ class OrderStore:
                 if earlier is not None:
                     return earlier
             raise
-        return Placed(order_id, self.token(order_id), replayed=False)
+        # The order as load() would read it back, without reading it back.
+        record = {
+            **order,
+            "suborders": subs,
+            "lines": lines,
+            "history": [
+                {
+                    "suborder": None,
+                    "at": now,
+                    "from_status": None,
+                    "to_status": status,
+                    "source": "buyer",
+                    "note": None,
+                }
+            ],
+        }
+        return Placed(order_id, self.token(order_id), replayed=False, record=record)
 
     def _by_client_key(self, client_key: str, digest: str | None) -> Placed | None:
         with reading(self.engine) as db:
