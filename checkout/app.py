@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import stripe
+from anyio import to_thread
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.applications import Starlette
@@ -27,7 +28,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .catalogue import CatalogueSource
-from .database import make_engine, migrate
+from .database import DATABASE_THREADS, make_engine, migrate
 from .errors import ApiError
 from .payments import StripeCheckout, make_client
 from .ratelimit import RateLimiter
@@ -202,6 +203,9 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Database work runs in threads; more threads than pooled connections would only
+        # queue inside the pool (or open and close extra connections) while holding locks.
+        to_thread.current_default_thread_limiter().total_tokens = DATABASE_THREADS
         tasks = []
         if background:
             tasks = [

@@ -11,8 +11,10 @@ lock, so two buyers of the last jar cannot both get it.
 from __future__ import annotations
 
 import secrets
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -39,10 +41,14 @@ from .settings import sqlite_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 10_000
-MIGRATION_LOCK = 0x7461_6177  # any constant, the same in every process: "taaw"
+# Threads that may use the database at once in one worker, and the connections pooled for them.
+DATABASE_THREADS = 10
+# Migrations and stock seeding take turns under this PostgreSQL advisory lock (any constant,
+# the same in every process).
+SCHEMA_LOCK = 0x7461_6177
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+def make_engine(url: str, *, pool_size: int = DATABASE_THREADS) -> Engine:
     """An engine for ``url``; SQLite files get their folder, WAL mode and a busy timeout."""
     if make_url(url).get_backend_name() == "sqlite":
         path = sqlite_path(url)
@@ -67,19 +73,28 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
             cursor.close()
 
+        _sqlite_writers[engine] = threading.Lock()
+
         @event.listens_for(engine, "begin")
         def _begin(connection: Connection) -> None:
             immediate = connection.get_execution_options().get("write", False)
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=5, pool_pre_ping=True)
+
+
+# SQLite lets one writer in at a time, and a writer that finds the lock taken sleeps and polls
+# (up to 100 ms between tries), so under load newcomers overtake it and some wait seconds. The
+# threads of one process therefore queue on a lock of their own first, and wake in turn.
+_sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
 
 
 @contextmanager
 def writing(engine: Engine) -> Iterator[Connection]:
     """One transaction that writes: committed at the end, rolled back on any error."""
-    with engine.connect() as connection:
+    turn = _sqlite_writers.get(engine)
+    with turn or nullcontext(), engine.connect() as connection:
         connection = connection.execution_options(write=True)
         with connection.begin():
             yield connection
@@ -105,10 +120,16 @@ def migrate(engine: Engine) -> None:
     for the transaction, SQLite through BEGIN IMMEDIATE.
     """
     with writing(engine) as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        _take_turns(connection)
         command.upgrade(alembic_config(connection), "head")
         _ensure_token_key(connection)
+
+
+def _take_turns(connection: Connection) -> None:
+    """Hold a lock for the rest of the transaction that every process asks for."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
+    # SQLite: the transaction's BEGIN IMMEDIATE already holds the database's write lock.
 
 
 def _ensure_token_key(connection: Connection) -> None:
@@ -139,6 +160,8 @@ def seed_stock(engine: Engine, catalogue: Catalogue, now: datetime) -> int:
     declared = {sku.sku: sku.stock for sku in catalogue.skus.values() if sku.stock is not None}
     changed = 0
     with writing(engine) as connection:
+        # Workers starting together seed one after the other: the second sees the first's rows.
+        _take_turns(connection)
         known = dict(connection.execute(select(stock.c.sku, stock.c.declared)).all())
         new = [
             {"sku": sku, "declared": count, "available": count, "updated_at": now}
@@ -148,14 +171,20 @@ def seed_stock(engine: Engine, catalogue: Catalogue, now: datetime) -> int:
         if new:
             connection.execute(insert(stock), new)
         recounted = [
-            {"key": sku, "declared": count, "available": count, "updated_at": now}
+            {
+                "key": sku,
+                "old": known[sku],
+                "declared": count,
+                "available": count,
+                "updated_at": now,
+            }
             for sku, count in declared.items()
             if sku in known and known[sku] != count
         ]
         if recounted:
             connection.execute(
                 update(stock)
-                .where(stock.c.sku == bindparam("key"))
+                .where(stock.c.sku == bindparam("key"), stock.c.declared == bindparam("old"))
                 .values(
                     declared=bindparam("declared"),
                     available=bindparam("available"),

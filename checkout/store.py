@@ -29,6 +29,18 @@ from .requests import Buyer
 from .schema import order_history, order_lines, orders, stock, stripe_events, suborders
 
 Clock = Callable[[], datetime]
+
+# Built once: an order runs these hundreds of times a second, and a statement made anew each
+# time costs more Python than the database takes to run it.
+_INSERT_ORDER = insert(orders)
+_INSERT_SUBORDERS = insert(suborders)
+_INSERT_LINES = insert(order_lines)
+_INSERT_HISTORY = insert(order_history)
+_TAKE_STOCK = (
+    update(stock)
+    .where(stock.c.sku == bindparam("key"), stock.c.available >= bindparam("qty"))
+    .values(available=stock.c.available - bindparam("qty"))
+)
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford's base 32: no I, L, O, U
 
 # Which sub-order status may follow which, for the operator's `taawun orders mark`.
@@ -184,11 +196,13 @@ class OrderStore:
         counted = [(line.sku.sku, line.qty) for line in quote.lines if line.sku.stock is not None]
         try:
             with writing(self.engine) as db:
-                self._reserve(db, counted)
-                db.execute(insert(orders).values(order))
-                db.execute(insert(suborders), subs)
-                db.execute(insert(order_lines), lines)
+                db.execute(_INSERT_ORDER, order)
+                db.execute(_INSERT_SUBORDERS, subs)
+                db.execute(_INSERT_LINES, lines)
                 self._history(db, order_id, None, None, status, "buyer", now)
+                # Last, just before the commit: the stock rows are the ones every buyer of a
+                # product waits for, so they are locked for as short a time as possible.
+                self._reserve(db, counted)
         except IntegrityError:
             # Another request with the same Idempotency-Key won the race; answer with its order.
             if client_key is not None:
@@ -232,11 +246,7 @@ class OrderStore:
         """Take ``qty`` of each counted SKU, or raise OutOfStock. In SKU order, so two orders
         for the same SKUs lock their rows in the same order and cannot deadlock."""
         for sku, qty in sorted(counted):
-            taken = db.execute(
-                update(stock)
-                .where(stock.c.sku == sku, stock.c.available >= qty)
-                .values(available=stock.c.available - qty)
-            ).rowcount
+            taken = db.execute(_TAKE_STOCK, {"key": sku, "qty": qty}).rowcount
             if taken != 1:
                 left = db.execute(select(stock.c.available).where(stock.c.sku == sku)).scalar()
                 raise OutOfStock(sku, int(left or 0))
@@ -269,15 +279,16 @@ class OrderStore:
         note: str | None = None,
     ) -> None:
         db.execute(
-            insert(order_history).values(
-                order_id=order_id,
-                suborder=suborder,
-                at=at,
-                from_status=before,
-                to_status=after,
-                source=source,
-                note=note,
-            )
+            _INSERT_HISTORY,
+            {
+                "order_id": order_id,
+                "suborder": suborder,
+                "at": at,
+                "from_status": before,
+                "to_status": after,
+                "source": source,
+                "note": note,
+            },
         )
 
     # -- card payment ---------------------------------------------------------------------
