@@ -388,23 +388,295 @@ def test_a_retry_reuses_the_idempotency_key_and_a_new_order_gets_a_new_one(
     assert keys[4] not in keys[:4]  # the next order
 
 
-def test_order_status_page_reads_the_order(
-    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
-) -> None:
-    site = sample_build[0].site
-    assert site is not None
-    page = browser.new_context().new_page()
+NAMES = {  # what the service sends, in the order's language
+    "fr": {
+        "argan": "Coopérative Argan Tamanar",
+        "fakhar": "Coopérative des potiers Fakhar Oulja",
+        "amlou": "Amlou aux amandes",
+        "plates": "Assiettes peintes",
+        "oil": "Huile d'argan culinaire",
+    },
+    "ar": {
+        "argan": "تعاونية أركان تمنار",
+        "fakhar": "تعاونية الفخارين فخار الولجة",
+        "amlou": "أملو باللوز",
+        "plates": "صحون مزخرفة",
+        "oil": "زيت أركان غذائي",
+    },
+}
+
+
+def service_order(
+    lang: str = "fr",
+    *,
+    status: str = "paid",
+    payment: str = "card",
+    statuses: tuple[str, str] = ("shipped", "to_ship"),
+) -> dict[str, Any]:
+    """An order as ``GET /api/orders/{id}`` answers it (docs/checkout.md, "The API"): two
+    sub-orders, the first one shipped; amounts in centimes."""
+    names = NAMES[lang]
+
+    def line(sku: str, name: str, qty: int, unit: int) -> dict[str, Any]:
+        return {
+            "sku": sku,
+            "name": names[name],
+            "qty": qty,
+            "unit_price": unit,
+            "total": qty * unit,
+        }
+
+    start = "awaiting_payment" if payment == "card" else "confirmed"
+    history = [{"at": "2026-11-29T14:30:56.485343+00:00", "status": start, "suborder": None}]
+    if status != start:
+        history.append({"at": "2026-11-29T14:32:10+00:00", "status": status, "suborder": None})
+    history.append({"at": "2026-12-01T09:05:00+00:00", "status": "shipped", "suborder": 1})
+    order = {
+        "id": "TW-WCXJEQPAAXJB",
+        "status": status,
+        "payment": payment,
+        "lang": lang,
+        "currency": "MAD",
+        "created": "2026-11-29T14:30:56.485343+00:00",
+        "totals": {"items": 55000, "delivery": 9500, "total": 64500, "currency": "MAD"},
+        "buyer": {"name": "Fatima Zahra", "city": "Casablanca"},
+        "suborders": [
+            {
+                "number": 1,
+                "cooperative": "argan-tamanar",
+                "cooperative_name": names["argan"],
+                "status": statuses[0],
+                "items": 16000,
+                "delivery": 3500,
+                "total": 19500,
+                "lines": [line("amlou-tamanar", "amlou", 2, 8000)],
+            },
+            {
+                "number": 2,
+                "cooperative": "fakhar-oulja",
+                "cooperative_name": names["fakhar"],
+                "status": statuses[1],
+                "items": 39000,
+                "delivery": 6000,
+                "total": 45000,
+                "lines": [
+                    line("assiettes-peintes-oulja", "plates", 3, 11000),
+                    line("huile-argan-oulja", "oil", 1, 6000),
+                ],
+            },
+        ],
+        "history": history,
+    }
+    if status == "awaiting_payment":
+        order["payment_url"] = "https://checkout.stripe.test/c/pay/cs_test_1"
+    return order
+
+
+def status_page(
+    browser: Browser,
+    site: Site,
+    base: str,
+    lang: str,
+    answers: list[tuple[int, Any]],
+    *,
+    clock: bool = False,
+) -> tuple[Page, list[str]]:
+    """The order-status page in ``lang`` (dates in UTC), the service answering ``answers`` in
+    turn (the last one again and again); returns the page and the URLs it asked. With
+    ``clock``, the page's timers wait for ``page.clock``."""
+    page = browser.new_context(timezone_id="UTC").new_page()
+    if clock:
+        page.clock.install()
     asked: list[str] = []
 
     def status(route: Route) -> None:
         asked.append(route.request.url)
-        reply(route, 200, {"id": "T-0001", "status": "shipped", "totals": {"total": 12345}})
+        reply(route, *answers[min(len(asked), len(answers)) - 1])
 
     page.route(f"{site.config.checkout_url}/api/orders/**", status)
-    page.goto(f"{site_url}/ar/order/?id=T-0001&token=secret-token")
-    page.wait_for_selector(".order-state")
-    assert "تم الشحن" in page.inner_text(".order-state")
-    assert asked == [f"{site.config.checkout_url}/api/orders/T-0001?token=secret-token"]
+    page.goto(f"{base}/{lang}/order/?id=TW-WCXJEQPAAXJB&token=secret-token")
+    loading = "document.getElementById('order-status').innerText.includes('…')"
+    page.wait_for_function(f"!{loading}")  # "Loading…" until the service answered
+    return page, asked
+
+
+def test_order_status_page_shows_each_cooperatives_part_and_the_history(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+) -> None:
+    site = sample_build[0].site
+    assert site is not None
+    page, asked = status_page(browser, site, site_url, "fr", [(200, service_order())])
+    assert asked == [f"{site.config.checkout_url}/api/orders/TW-WCXJEQPAAXJB?token=secret-token"]
+    top = page.inner_text("#order-status > div > p:first-child")
+    assert "Commande TW-WCXJEQPAAXJB" in top and "29 novembre 2026 à 14:30" in top
+    assert "Fatima Zahra" in top and "Casablanca" in top
+    assert page.inner_text(".order-state") == "État : payée"
+    assert digits(page.inner_text(".notice")) == "64500"  # "Paiement de 645,00 MAD reçu"
+    assert page.locator("#order-status a").count() == 0  # nothing left to pay
+
+    blocks = page.locator("section.order-sub")
+    assert blocks.count() == 2
+    argan, fakhar = blocks.nth(0), blocks.nth(1)
+    assert argan.get_attribute("data-coop") == "argan-tamanar"
+    assert argan.locator("h2").inner_text() == "Coopérative Argan Tamanar"
+    assert argan.locator("p").inner_text() == "État : expédiée"
+    assert fakhar.locator("h2").inner_text() == "Coopérative des potiers Fakhar Oulja"
+    assert fakhar.locator("p").inner_text() == "État : en préparation"
+    rows = [
+        [cell.strip() for cell in row.split("\t")] for row in fakhar.locator("tr").all_inner_texts()
+    ]
+    assert [(name, digits(amount)) for name, amount in rows] == [
+        ("3 × Assiettes peintes", "33000"),
+        ("1 × Huile d'argan culinaire", "6000"),
+        ("Livraison", "6000"),
+        ("Sous-total", "45000"),
+    ]
+    assert "2 × Amlou aux amandes" in argan.inner_text()
+    assert digits(argan.locator("tfoot").inner_text()) == "350019500"
+    total = page.inner_text(".cart-total")
+    assert total.startswith("Total de la commande") and digits(total) == "64500"
+    assert "MAD" in total
+
+    history = page.locator(".order-history li").all_inner_texts()
+    assert history == [
+        "29 novembre 2026 à 14:30 — en attente du paiement",
+        "29 novembre 2026 à 14:32 — payée",
+        "1 décembre 2026 à 09:05 — Coopérative Argan Tamanar : expédiée",
+    ]
+    assert page.get_attribute(".order-history li time", "datetime") == (
+        "2026-11-29T14:30:56.485343+00:00"
+    )
+    assert page.locator("#order-status h2").all_inner_texts()[-1] == "Suivi de la commande"
+    assert page.get_attribute("#order-status", "aria-live") == "polite"
+    assert not re.search(r"\b(undefined|null|false|NaN)\b", page.inner_text("#order-status"))
+
+    if AXE_JS.is_file():  # the filled page, as a screen reader meets it
+        page.add_script_tag(path=str(AXE_JS))
+        violations = page.evaluate(
+            "async (options) => (await axe.run(document, options)).violations", AXE_OPTIONS
+        )
+        assert [v["id"] for v in violations] == []
+
+
+def test_cash_on_delivery_says_what_to_pay_each_cooperative_on_arrival(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+) -> None:
+    """A cancelled cooperative's part is no longer owed: the total to pay leaves it out."""
+    site = sample_build[0].site
+    assert site is not None
+    order = service_order(status="confirmed", payment="cod", statuses=("shipped", "cancelled"))
+    page, _ = status_page(browser, site, site_url, "fr", [(200, order)])
+    assert page.inner_text(".order-state") == "État : confirmée"
+    notice = page.inner_text(".notice")
+    assert "espèces à la livraison" in notice and digits(notice) == "19500"
+    argan = page.locator("section[data-coop='argan-tamanar']")
+    assert "À payer à la livraison" in argan.locator("tfoot").inner_text()
+    fakhar = page.locator("section[data-coop='fakhar-oulja']")
+    assert fakhar.get_attribute("data-status") == "cancelled"
+    assert fakhar.locator("p").inner_text() == "État : annulée"
+    assert "Sous-total" in fakhar.locator("tfoot").inner_text()
+    assert digits(page.inner_text(".cart-total")) == "19500"
+
+
+def test_an_unpaid_card_order_links_to_its_payment_page_and_follows_the_payment(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+) -> None:
+    """Back from Stripe before its webhook reached the service, the buyer sees the order
+    waiting, with the payment page's link; the page looks again and shows it paid."""
+    site = sample_build[0].site
+    assert site is not None
+    waiting = service_order(status="awaiting_payment", statuses=("pending", "pending"))
+    paid = service_order(status="paid", statuses=("to_ship", "to_ship"))
+    page, asked = status_page(
+        browser, site, site_url, "fr", [(200, waiting), (200, waiting), (200, paid)], clock=True
+    )
+    assert page.inner_text(".order-state") == "État : en attente du paiement"
+    link = page.locator("#order-status a.button")
+    assert link.inner_text() == "Payer maintenant"
+    assert link.get_attribute("href") == "https://checkout.stripe.test/c/pay/cs_test_1"
+    assert digits(page.inner_text(".notice")) == "64500"
+    states = page.locator(".order-sub > p").all_inner_texts()
+    assert states == ["État : en attente du paiement"] * 2
+
+    with page.expect_request(lambda request: "/api/orders/" in request.url):
+        page.clock.run_for(5000)  # still waiting: the page stays as it is
+    assert page.inner_text(".order-state") == "État : en attente du paiement"
+    page.clock.run_for(5000)
+    page.wait_for_function("document.querySelector('.order-state').textContent === 'État : payée'")
+    assert page.locator("#order-status a.button").count() == 0
+    page.clock.run_for(60000)  # paid: no more looks
+    page.wait_for_timeout(300)
+    assert len(asked) == 3
+
+
+def test_order_status_page_in_arabic(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path]
+) -> None:
+    site = sample_build[0].site
+    assert site is not None
+    page, _ = status_page(browser, site, site_url, "ar", [(200, service_order("ar"))])
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("html", "lang") == "ar"
+    assert page.inner_text(".order-state") == "الحالة: مدفوع"
+    top = page.inner_text("#order-status > div > p:first-child")
+    assert "الطلب TW-WCXJEQPAAXJB" in top and "29 نونبر 2026" in top  # Latin digits
+    states = page.locator(".order-sub > p").all_inner_texts()
+    assert states == ["الحالة: تم الشحن", "الحالة: قيد التحضير"]
+    fakhar = page.locator("section[data-coop='fakhar-oulja']")
+    assert fakhar.locator("h2").inner_text() == "تعاونية الفخارين فخار الولجة"
+    foot = fakhar.locator("tfoot").inner_text()
+    assert "التوصيل" in foot and "المجموع الفرعي" in foot and "د.م." in foot
+    assert "3 × صحون مزخرفة" in fakhar.inner_text()
+    total = page.inner_text(".cart-total")
+    assert total.startswith("مجموع الطلب") and digits(total) == "64500"
+    history = page.locator(".order-history li").all_inner_texts()
+    assert history[-1] == "1 دجنبر 2026 في 09:05 — تعاونية أركان تمنار: تم الشحن"
+    assert [entry.split(" — ")[1] for entry in history[:2]] == ["في انتظار الدفع", "مدفوع"]
+    assert page.locator("#order-status h2").all_inner_texts()[-1] == "مراحل الطلب"
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_an_unknown_order_says_so(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path], lang: str
+) -> None:
+    """A wrong token, a missing one and an unknown id get the same 404 from the service."""
+    site = sample_build[0].site
+    assert site is not None
+    refusal = {"error": {"code": "not_found", "message": "No such order."}}
+    page, asked = status_page(browser, site, site_url, lang, [(404, refusal)])
+    text = page.inner_text("#order-status")
+    assert text == {"fr": NOT_FOUND_FR, "ar": NOT_FOUND_AR}[lang]
+    assert page.locator(".order-sub, .order-state").count() == 0
+    assert len(asked) == 1
+
+
+@pytest.mark.parametrize("answer", ["abort", 503])
+def test_no_connection_is_not_an_unknown_order(
+    browser: Browser, site_url: str, sample_build: tuple[BuildResult, Path], answer: str | int
+) -> None:
+    """Without a connection, or with the service down, the buyer is told to try again, not
+    that the order does not exist."""
+    site = sample_build[0].site
+    assert site is not None
+    page = browser.new_context().new_page()
+
+    def status(route: Route) -> None:
+        if answer == "abort":
+            route.abort("internetdisconnected")
+        else:
+            reply(route, int(answer), {"error": {"code": "unavailable", "message": "Later."}})
+
+    page.route(f"{site.config.checkout_url}/api/orders/**", status)
+    page.goto(f"{site_url}/fr/order/?id=TW-WCXJEQPAAXJB&token=secret-token")
+    page.wait_for_function(
+        "document.getElementById('order-status').innerText.includes('Rechargez')"
+    )
+    assert "pas de connexion" in page.inner_text("#order-status")
+    assert "introuvable" not in page.inner_text("#order-status")
+
+
+NOT_FOUND_FR = "Commande introuvable : vérifiez le lien reçu lors de la commande."
+NOT_FOUND_AR = "الطلب غير موجود: تحقق من الرابط الذي توصلت به عند الطلب."
 
 
 def test_card_payment_follows_the_services_redirect(shop: Shop, site_url: str) -> None:

@@ -265,19 +265,59 @@
   }
 
   // -- The order-status page --------------------------------------------------------------------
+  // The order as the service tells it: its payment status and what that means for the buyer, one
+  // block per cooperative (each ships its own goods, with its own delivery status), the history.
   const box = $("order-status");
   if (box) {
     box.hidden = false;
     const query = new URLSearchParams(location.search);
     const url = box.dataset.checkout.replace(/\/$/, "") + "/api/orders/" +
       encodeURIComponent(query.get("id") || "") + "?token=" + encodeURIComponent(query.get("token") || "");
-    fetch(url).then((r) => (r.ok ? r.json() : null)).catch(() => null).then((order) => {
+    const dates = new Intl.DateTimeFormat(lang + "-MA", { dateStyle: "long", timeStyle: "short" });
+    const when = (iso) => dates.format(new Date(iso));
+    const word = (status) => text["st." + status] || status;
+    const state = (status) => fill(text.status, { status: word(status) });
+    const row = (label, amount) => el("tr", {}, el("th", { scope: "row" }, label), el("td", {}, amount));
+    const show = (order) => {
       box.textContent = "";
-      if (!order) return box.append(el("p", {}, text.not_found));
-      const state = text["st." + order.status] || order.status;
-      box.append(el("p", {}, el("strong", {}, fill(text.done, { id: order.id }))),
-        el("p", { class: "order-state" }, fill(text.status, { status: state })),
-        el("p", {}, fill(text.total_is, { amount: money(order.totals.total) })));
-    });
+      if (!order) return box.append(el("p", {}, order === null ? text.not_found : text.offline));
+      const cod = order.payment === "cod";
+      const names = {};
+      let due = 0; // cash on delivery: what the buyer pays in all, cancelled sub-orders left out
+      const blocks = order.suborders.map((sub) => {
+        names[sub.number] = sub.cooperative_name;
+        if (cod && sub.status !== "cancelled") due += sub.total;
+        return el("section", { class: "panel order-sub", "data-coop": sub.cooperative, "data-status": sub.status },
+          el("h2", {}, sub.cooperative_name), el("p", {}, state(sub.status)),
+          el("table", { class: "table" },
+            el("tbody", {}, ...sub.lines.map((l) => row(l.qty + " × " + l.name, money(l.total)))),
+            el("tfoot", {}, row(text.delivery, sub.delivery ? money(sub.delivery) : text.delivery_free),
+              // to_ship and shipped: the cooperative's delivery collects this
+              row(cod && /sh/.test(sub.status) ? text.cod_due : text.subtotal, money(sub.total)))));
+      });
+      const meaning = text["m." + order.status];
+      const total = money(cod ? due : order.totals.total); // what the buyer pays (or paid) in all
+      box.append(el("div", {}, el("p", {}, el("strong", {}, fill(text.order_no, { id: order.id })), " ",
+        fill(text.placed, { ...order.buyer, date: when(order.created) })),
+        el("p", { class: "order-state" }, state(order.status)),
+        meaning && el("p", { class: "notice" }, fill(meaning, { total })),
+        /^https:\/\//.test(order.payment_url) ? el("p", {}, el("a", { href: order.payment_url, class: "button" }, text.pay)) : null,
+        ...blocks,
+        el("p", { class: "cart-total" }, fill(text.order_total, { amount: total })),
+        el("h2", {}, text.history),
+        el("ol", { class: "order-history" }, ...order.history.map((h) => el("li", {},
+          el("time", { datetime: h.at }, when(h.at)), " — ",
+          h.suborder ? fill(text.of, { coop: names[h.suborder], status: word(h.status) }) : word(h.status))))));
+    };
+    // Back from the payment page before the service heard of the payment: look again for a
+    // minute; the page changes (and is announced again) only once the status does.
+    // null: no such order (404, whatever the reason); undefined: no connection or no service.
+    const load = (tries) => fetch(url).then((r) => (r.ok ? r.json() : r.status === 404 ? null : undefined))
+      .catch(() => undefined).then((order) => {
+        const waiting = order && order.status === "awaiting_payment";
+        if (tries > 11 || (order && !waiting)) show(order);
+        if (waiting && tries) setTimeout(load, 5000, tries - 1);
+      });
+    load(12);
   }
 })();
