@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import anyio
+import anyio.to_thread
 import stripe
-from anyio import to_thread
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from starlette.applications import Starlette
@@ -37,6 +39,7 @@ from .settings import Settings
 from .store import Clock, utc_now
 
 log = logging.getLogger("taawun.checkout")
+T = TypeVar("T")
 DEV_ORIGINS = ("http://127.0.0.1:8000", "http://localhost:8000")
 
 
@@ -95,6 +98,18 @@ def create_app(
     site_origin = _origin(settings.site_url or catalogue.current.base_url)
     allowed = set(settings.allowed_origins or (site_origin, *DEV_ORIGINS))
 
+    turns: list[anyio.CapacityLimiter] = []
+
+    async def in_turn(function: Callable[..., T], *args: Any) -> T:
+        """Run ``function`` in a thread, at most DATABASE_THREADS at a time in this worker.
+
+        More at once would not go faster on a few cores: the extra threads would fight for the
+        interpreter lock while holding row locks that other buyers wait for.
+        """
+        if not turns:  # made on first use, inside the event loop
+            turns.append(anyio.CapacityLimiter(DATABASE_THREADS))
+        return await anyio.to_thread.run_sync(functools.partial(function, *args), limiter=turns[0])
+
     def client_address(request: Request) -> str:
         if settings.trust_forwarded_for and (forwarded := request.headers.get("x-forwarded-for")):
             return forwarded.split(",")[0].strip()
@@ -148,13 +163,19 @@ def create_app(
             raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from None
         # Card payments come back to the page the buyer ordered from (the site, or a preview).
         return_to = origin if origin in allowed else None
-        order = await run_in_threadpool(
-            service.place_order, data, request.headers.get("idempotency-key"), return_to
+        taken = await in_turn(
+            service.take_order, data, request.headers.get("idempotency-key"), return_to
+        )
+        # Stripe may take seconds: its call waits outside the database's turns.
+        order = (
+            await run_in_threadpool(service.open_payment, taken)
+            if taken.needs_payment
+            else taken.view
         )
         return _json(order, 201)
 
     async def order_status(request: Request) -> Response:
-        order = await run_in_threadpool(
+        order = await in_turn(
             service.order_status,
             request.path_params["order_id"],
             request.query_params.get("token", ""),
@@ -163,16 +184,14 @@ def create_app(
 
     async def stripe_webhook(request: Request) -> Response:
         body = await _read_body(request, 512 * 1024)
-        result = await run_in_threadpool(
-            service.stripe_event, body, request.headers.get("stripe-signature")
-        )
+        result = await in_turn(service.stripe_event, body, request.headers.get("stripe-signature"))
         return _json(result)
 
     async def stock(request: Request) -> Response:
         skus = request.query_params.getlist("sku")
         if not skus or len(skus) > 100:
             raise ApiError(400, "invalid", "Ask for 1 to 100 SKUs: ?sku=…&sku=…", "sku")
-        available = await run_in_threadpool(service.stock, skus)
+        available = await in_turn(service.stock, skus)
         return JSONResponse(available, headers={"Cache-Control": "public, max-age=30"})
 
     async def health(request: Request) -> Response:
@@ -203,9 +222,6 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # Database work runs in threads; more threads than pooled connections would only
-        # queue inside the pool (or open and close extra connections) while holding locks.
-        to_thread.current_default_thread_limiter().total_tokens = DATABASE_THREADS
         tasks = []
         if background:
             tasks = [

@@ -41,8 +41,11 @@ from .settings import sqlite_path
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 10_000
-# Threads that may use the database at once in one worker, and the connections pooled for them.
-DATABASE_THREADS = 10
+# Requests one worker serves at once (checkout/app.py), and the connections pooled for them.
+# More would not go faster on a few cores: the extra threads would fight for the interpreter
+# lock while holding row locks that other buyers wait for (bench/checkout_load.py: 4 did
+# better than 10, and better than 4 connections shared by 40 threads).
+DATABASE_THREADS = 4
 # Migrations and stock seeding take turns under this PostgreSQL advisory lock (any constant,
 # the same in every process).
 SCHEMA_LOCK = 0x7461_6177
@@ -81,13 +84,21 @@ def make_engine(url: str, *, pool_size: int = DATABASE_THREADS) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=5, pool_pre_ping=True)
+    return create_engine(url, pool_size=pool_size, max_overflow=4, pool_pre_ping=True)
 
 
 # SQLite lets one writer in at a time, and a writer that finds the lock taken sleeps and polls
 # (up to 100 ms between tries), so under load newcomers overtake it and some wait seconds. The
 # threads of one process therefore queue on a lock of their own first, and wake in turn.
 _sqlite_writers: weakref.WeakKeyDictionary[Engine, threading.Lock] = weakref.WeakKeyDictionary()
+_seats: weakref.WeakKeyDictionary[Engine, threading.BoundedSemaphore] = weakref.WeakKeyDictionary()
+
+
+def _seat(engine: Engine) -> threading.BoundedSemaphore:
+    seat = _seats.get(engine)
+    if seat is None:
+        seat = _seats.setdefault(engine, threading.BoundedSemaphore(DATABASE_THREADS))
+    return seat
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import threading
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -17,7 +18,7 @@ from .catalogue import CatalogueSource
 from .database import seed_stock, token_key
 from .errors import ApiError
 from .payments import SESSION_EVENTS, PaymentUnavailable, StripeCheckout, session_params
-from .pricing import quote
+from .pricing import Quote, quote
 from .refunds import refund_order
 from .requests import parse_order
 from .settings import Settings
@@ -32,6 +33,19 @@ from .store import (
 
 log = logging.getLogger("taawun.checkout")
 PUBLIC_ORDER_FIELDS = ("id", "status", "payment", "lang", "currency")
+
+
+@dataclass(frozen=True)
+class Taken:
+    """An order stored, and what opening its card payment needs."""
+
+    view: dict[str, Any]  # the answer, as the buyer sees it
+    order: dict[str, Any]
+    quote: Quote
+    token: str
+    email: str | None
+    site_url: str
+    needs_payment: bool
 
 
 class CheckoutService:
@@ -60,6 +74,15 @@ class CheckoutService:
     def place_order(
         self, data: object, idempotency_key: str | None, site_url: str | None = None
     ) -> dict[str, Any]:
+        """Take the order and, for a card, open its payment: the 201 answer's body."""
+        taken = self.take_order(data, idempotency_key, site_url)
+        return self.open_payment(taken) if taken.needs_payment else taken.view
+
+    def take_order(
+        self, data: object, idempotency_key: str | None, site_url: str | None = None
+    ) -> Taken:
+        """Everything up to the stored order, without calling Stripe (the app runs the two
+        steps under different limits: Stripe can take seconds, the database must not wait)."""
         catalogue = self.catalogue.current
         request = parse_order(data, self.settings.max_lines)
         priced = quote(catalogue, request, card_payments=self.payments is not None)
@@ -95,22 +118,23 @@ class CheckoutService:
             raise refuse_idempotency_conflict() from None
         order = placed.record or self.store.load(placed.id)
         assert order is not None
-        if card and not placed.replayed:
-            order = self._open_payment(order, priced, placed.token, request.buyer.email, site_url)
-        return self.public_view(order, placed.token)
+        return Taken(
+            view=self.public_view(order, placed.token),
+            order=order,
+            quote=priced,
+            token=placed.token,
+            email=request.buyer.email,
+            site_url=site_url or self.site_url,
+            needs_payment=card and not placed.replayed,
+        )
 
-    def _open_payment(
-        self,
-        order: dict[str, Any],
-        priced: Any,
-        token: str,
-        email: str | None,
-        site_url: str | None,
-    ) -> dict[str, Any]:
+    def open_payment(self, taken: Taken) -> dict[str, Any]:
+        """Open the Stripe Checkout Session of a card order just taken: the answer's body."""
         assert self.payments is not None
+        order = taken.order
         expires = order["reserved_until"]
         params = session_params(
-            priced, order["id"], token, site_url or self.site_url, expires, email
+            taken.quote, order["id"], taken.token, taken.site_url, expires, taken.email
         )
         try:
             session = self.payments.create_session(params, order["id"])
@@ -125,9 +149,7 @@ class CheckoutService:
                 "payment",
             ) from None
         self.store.attach_session(order["id"], session.id, session.url, expires)
-        loaded = self.store.load(order["id"])
-        assert loaded is not None
-        return loaded
+        return {**taken.view, "payment_url": session.url}
 
     def order_status(self, order_id: str, token: str) -> dict[str, Any]:
         # The same answer for an unknown id and a wrong token: nothing to learn by trying.
