@@ -349,15 +349,18 @@ def test_other_events_are_acknowledged_and_ignored(
     assert deliver(card_shop, "checkout.session.completed", foreign).json()["outcome"] == "not_ours"
 
 
+def paid_order_from_two_cooperatives(shop: Shop, stripe_api: StripeDouble) -> dict[str, Any]:
+    """2 jars of amlou (tamount, sub-order 2) and a carpet (oulja, sub-order 1), paid."""
+    answer = card_order(shop, lines=[{"sku": "amlou", "qty": 2}, {"sku": "tapis", "qty": 1}])
+    session = stripe_api.complete(next(iter(stripe_api.sessions)))
+    deliver(shop, "checkout.session.completed", session)
+    return answer
+
+
 def test_cancelling_a_paid_suborder_returns_its_stock(
     card_shop: Shop, stripe_api: StripeDouble
 ) -> None:
-    answer = card_order(card_shop, lines=[{"sku": "amlou", "qty": 2}, {"sku": "tapis", "qty": 1}])
-    deliver(
-        card_shop,
-        "checkout.session.completed",
-        stripe_api.complete(next(iter(stripe_api.sessions))),
-    )
+    answer = paid_order_from_two_cooperatives(card_shop, stripe_api)
     card_shop.service.store.mark(f"{answer['id']}/1", "cancelled")  # oulja's carpet
     assert card_shop.available("tapis") == 3 and card_shop.available("amlou") == 8
     assert order_row(card_shop, answer["id"])["status"] == "paid"
@@ -369,12 +372,7 @@ def test_an_operator_cancelling_a_paid_suborder_refunds_it(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    answer = card_order(card_shop, lines=[{"sku": "amlou", "qty": 2}, {"sku": "tapis", "qty": 1}])
-    deliver(
-        card_shop,
-        "checkout.session.completed",
-        stripe_api.complete(next(iter(stripe_api.sessions))),
-    )
+    answer = paid_order_from_two_cooperatives(card_shop, stripe_api)
     monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_taawun")
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
     monkeypatch.setenv("STRIPE_API_BASE", stripe_api.url)
