@@ -32,6 +32,7 @@ from starlette.routing import Route
 from .catalogue import CatalogueSource
 from .database import DATABASE_THREADS, make_engine, migrate
 from .errors import ApiError
+from .messages import from_accept_language
 from .payments import StripeCheckout, make_client
 from .ratelimit import RateLimiter
 from .service import CheckoutService
@@ -48,8 +49,12 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}"
 
 
-def _error(error: ApiError) -> JSONResponse:
-    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+def _error(error: ApiError, request: Request) -> JSONResponse:
+    # The order's own language once its body is read, else what the browser asks for.
+    lang = getattr(request.state, "lang", None) or from_accept_language(
+        request.headers.get("accept-language")
+    )
+    return JSONResponse(error.body(lang), status_code=error.status, headers=error.headers)
 
 
 def _json(data: Any, status: int = 200) -> JSONResponse:
@@ -58,9 +63,7 @@ def _json(data: Any, status: int = 200) -> JSONResponse:
 
 async def _read_body(request: Request, limit: int) -> bytes:
     """The raw body, refusing more than ``limit`` bytes before reading them all."""
-    too_big = ApiError(
-        413, "too_large", f"The request is larger than {limit} bytes; send a smaller order."
-    )
+    too_big = ApiError(413, "too_large", limit=limit)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise too_big
@@ -124,43 +127,34 @@ def create_app(
             try:
                 return await handler(request)
             except ApiError as error:
-                return _error(error)
+                return _error(error, request)
             except ClientDisconnect:
                 return Response(status_code=400)
             except (OperationalError, DBAPIError) as error:
                 log.warning("database unavailable: %s", error.__class__.__name__)
-                return _error(
-                    ApiError(
-                        503,
-                        "unavailable",
-                        "The order service cannot reach its database; nothing was stored. "
-                        "Try again in a minute.",
-                        headers={"Retry-After": "30"},
-                    )
-                )
+                unavailable = ApiError(503, "unavailable", headers={"Retry-After": "30"})
+                return _error(unavailable, request)
 
         return endpoint
 
     async def create_order(request: Request) -> Response:
         origin = request.headers.get("origin")
         if origin is not None and origin not in allowed:
-            raise ApiError(403, "origin_not_allowed", "Orders are taken from the site only.")
+            raise ApiError(403, "origin_not_allowed")
         wait = limiter.allow(client_address(request))
         if wait:
-            raise ApiError(
-                429,
-                "too_many_requests",
-                "Too many orders from this address; wait a minute and try again.",
-                headers={"Retry-After": str(max(1, round(wait)))},
-            )
+            retry = str(max(1, round(wait)))
+            raise ApiError(429, "too_many_requests", headers={"Retry-After": retry})
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if content_type != "application/json":
-            raise ApiError(415, "unsupported_media_type", "Send the order as application/json.")
+            raise ApiError(415, "unsupported_media_type")
         body = await _read_body(request, settings.max_body_bytes)
         try:
             data = json.loads(body)
         except ValueError:
-            raise ApiError(400, "malformed_json", "The request body is not valid JSON.") from None
+            raise ApiError(400, "malformed_json") from None
+        if isinstance(data, dict) and isinstance(data.get("lang"), str):
+            request.state.lang = data["lang"][:8]
         # Card payments come back to the page the buyer ordered from (the site, or a preview).
         return_to = origin if origin in allowed else None
         taken = await in_turn(
@@ -190,7 +184,7 @@ def create_app(
     async def stock(request: Request) -> Response:
         skus = request.query_params.getlist("sku")
         if not skus or len(skus) > 100:
-            raise ApiError(400, "invalid", "Ask for 1 to 100 SKUs: ?sku=…&sku=…", "sku")
+            raise ApiError(400, "invalid", "sku", key="bad_sku_query")
         available = await in_turn(service.stock, skus)
         return JSONResponse(available, headers={"Cache-Control": "public, max-age=30"})
 

@@ -1,9 +1,19 @@
 """The one error shape every endpoint answers with:
-``{"error": {"code": "…", "message": "…", "field": "lines[0].qty" | null}}``."""
+``{"error": {"code": "…", "message": "…", "field": "lines[0].qty" | null}}``.
+
+``code`` and ``field`` are for programs; ``message`` is for the buyer, written when the answer
+is sent, in the order's language (checkout/messages.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from .messages import say
+
+# A value of a message that depends on the language: a product's name, an amount.
+Localized = Callable[[str], str]
 
 
 class ApiError(Exception):
@@ -13,16 +23,23 @@ class ApiError(Exception):
         self,
         status: int,
         code: str,
-        message: str,
         field: str | None = None,
+        *,
+        key: str | None = None,
         headers: dict[str, str] | None = None,
+        **values: Any,
     ) -> None:
-        super().__init__(message)
+        super().__init__(code)
         self.status = status
         self.code = code
-        self.message = message
         self.field = field
+        self.key = key or code
         self.headers = headers or {}
+        self.values = values
 
-    def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "field": self.field}}
+    def message(self, lang: str = "en") -> str:
+        values = {k: v(lang) if callable(v) else v for k, v in self.values.items()}
+        return say(self.key, lang, self.field, **values)
+
+    def body(self, lang: str = "en") -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message(lang), "field": self.field}}

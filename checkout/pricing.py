@@ -5,9 +5,11 @@ and totals, after every check that does not need the database (the stock check d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from .catalogue import Catalogue, Cooperative, Sku
 from .errors import ApiError
+from .messages import money, say
 from .requests import OrderRequest
 
 
@@ -62,32 +64,17 @@ class Quote:
         return [line for s in self.suborders for line in s.lines]
 
 
-def _mad(centimes: int) -> str:
-    return f"{centimes / 100:,.2f} MAD".replace(",", " ")
-
-
 def quote(catalogue: Catalogue, request: OrderRequest, card_payments: bool) -> Quote:
     lang = request.lang or catalogue.languages[0]
     if lang not in catalogue.languages:
         raise ApiError(
-            422, "invalid", f"lang must be one of: {', '.join(catalogue.languages)}.", "lang"
+            422, "invalid", "lang", key="invalid.lang", expected=", ".join(catalogue.languages)
         )
     region = request.buyer.region
     if region not in catalogue.regions:
-        raise ApiError(
-            422,
-            "unknown_region",
-            f"buyer.region: {region!r} is not one of Morocco's twelve regions; choose yours "
-            "from the list.",
-            "buyer.region",
-        )
+        raise ApiError(422, "unknown_region", "buyer.region")
     if request.payment == "card" and not card_payments:
-        raise ApiError(
-            422,
-            "card_unavailable",
-            "Card payment is not available on this site; choose cash on delivery.",
-            "payment",
-        )
+        raise ApiError(422, "card_unavailable", "payment")
 
     # The same SKU twice counts as one line with both quantities.
     quantities: dict[str, tuple[int, int]] = {}
@@ -99,33 +86,16 @@ def quote(catalogue: Catalogue, request: OrderRequest, card_payments: bool) -> Q
     for sku_id, (index, qty) in quantities.items():
         sku = catalogue.skus.get(sku_id)
         if sku is None:
-            raise ApiError(
-                422,
-                "unknown_sku",
-                f"lines[{index}].sku: {sku_id!r} is not in the catalogue (it may have been "
-                "withdrawn). Remove it from the cart.",
-                f"lines[{index}].sku",
-            )
+            raise ApiError(422, "unknown_sku", f"lines[{index}].sku", sku=sku_id)
         if sku.availability == "sold_out":
-            raise ApiError(
-                409,
-                "sold_out",
-                f"lines[{index}].sku: {sku.name(lang)} is sold out. Remove it from the cart.",
-                f"lines[{index}].sku",
-            )
+            raise ApiError(409, "sold_out", f"lines[{index}].sku", product=sku.name)
         if qty > sku.max_per_order:
             raise ApiError(
-                422,
-                "over_limit",
-                f"lines[{index}].qty: at most {sku.max_per_order} of {sku.name(lang)} per order.",
-                f"lines[{index}].qty",
+                422, "over_limit", f"lines[{index}].qty", product=sku.name, max=sku.max_per_order
             )
         if sku.cooperative not in catalogue.cooperatives:
             raise ApiError(
-                409,
-                "unavailable",
-                f"lines[{index}].sku: {sku.name(lang)} cannot be ordered at the moment.",
-                f"lines[{index}].sku",
+                409, "unavailable", f"lines[{index}].sku", key="unavailable_item", product=sku.name
             )
         by_cooperative.setdefault(sku.cooperative, []).append(
             PricedLine(index=index, sku=sku, qty=qty, name=sku.name(lang))
@@ -136,14 +106,13 @@ def quote(catalogue: Catalogue, request: OrderRequest, card_payments: bool) -> Q
         coop = catalogue.cooperatives[coop_id]
         delivery = coop.delivery
         if not delivery.reaches(region):
-            zones = ", ".join(catalogue.region_name(r, lang) for r in delivery.zones)
             raise ApiError(
                 422,
                 "outside_delivery_zone",
-                f"buyer.region: {coop.name(lang)} does not deliver to "
-                f"{catalogue.region_name(region, lang)}; it delivers to {zones}. Remove its "
-                "products or send them to an address there.",
                 "buyer.region",
+                cooperative=coop.name,
+                region=partial(catalogue.region_name, region),
+                zones=partial(_zones, catalogue, delivery.zones),
             )
         items = sum(line.total for line in lines)
         sub = SubOrder(number, coop, tuple(lines), delivery.fee_for(items))
@@ -152,18 +121,25 @@ def quote(catalogue: Catalogue, request: OrderRequest, card_payments: bool) -> Q
                 raise ApiError(
                     422,
                     "cod_unavailable",
-                    f"payment: {coop.name(lang)} does not take cash on delivery"
-                    + ("; pay by card." if card_payments else "; contact it to order."),
                     "payment",
+                    cooperative=coop.name,
+                    instead=partial(say, "instead_card" if card_payments else "instead_contact"),
                 )
             if delivery.cod_max is not None and sub.total > delivery.cod_max:
                 raise ApiError(
                     422,
                     "cod_cap",
-                    f"payment: {coop.name(lang)} takes cash on delivery up to "
-                    f"{_mad(delivery.cod_max)}; its part of this order is {_mad(sub.total)}. "
-                    + ("Pay by card or order less." if card_payments else "Order less."),
                     "payment",
+                    cooperative=coop.name,
+                    cap=partial(money, delivery.cod_max),
+                    amount=partial(money, sub.total),
+                    instead=partial(
+                        say, "instead_card_or_less" if card_payments else "instead_less"
+                    ),
                 )
         suborders.append(sub)
     return Quote(lang=lang, suborders=tuple(suborders), currency=catalogue.currency)
+
+
+def _zones(catalogue: Catalogue, zones: str | tuple[str, ...], lang: str) -> str:
+    return ", ".join(catalogue.region_name(region, lang) for region in zones)

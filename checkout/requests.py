@@ -116,22 +116,31 @@ class OrderRequest(BaseModel):
     consent: StrictBool
 
 
-_PLAIN: dict[str, str] = {
-    "missing": "is required",
-    "int_type": "must be a whole number, like 2",
-    "int_parsing": "must be a whole number, like 2",
-    "greater_than_equal": "must be at least {ge}",
-    "less_than_equal": "must be at most {le}",
-    "string_type": "must be text",
-    "string_too_short": "is empty; fill it in",
-    "string_too_long": "is too long: at most {max_length} characters",
-    "bool_type": "must be true or false",
-    "list_type": "must be a list of lines",
-    "too_short": "must hold at least one line",
-    "model_type": "must be an object with named fields",
-    "model_attributes_type": "must be an object with named fields",
-    "dict_type": "must be an object with named fields",
-    "literal_error": "must be one of: {expected}",
+# Pydantic's error types this model can raise, and the custom ones above: a message each in
+# checkout/messages.py ("invalid.<type>"); anything else reads "not valid".
+_TYPES = {
+    "missing",
+    "int_type",
+    "greater_than_equal",
+    "less_than_equal",
+    "string_type",
+    "string_too_long",
+    "bool_type",
+    "list_type",
+    "too_short",
+    "model_type",
+    "literal_error",
+    "blank",
+    "phone",
+    "short_address",
+    "email",
+}
+_SAME_AS = {
+    "int_parsing": "int_type",
+    "int_from_float": "int_type",
+    "string_too_short": "blank",
+    "model_attributes_type": "model_type",
+    "dict_type": "model_type",
 }
 
 
@@ -146,34 +155,27 @@ def parse_order(data: object, max_lines: int) -> OrderRequest:
     """The request as an :class:`OrderRequest`, or an :class:`ApiError` naming the first field
     that is wrong."""
     if not isinstance(data, dict):
-        raise ApiError(422, "invalid", "The order must be a JSON object.", None)
+        raise ApiError(422, "invalid", key="not_object")
     lines = data.get("lines")
     if isinstance(lines, list) and len(lines) > max_lines:
-        raise ApiError(
-            422,
-            "too_many_lines",
-            f"lines: an order holds at most {max_lines} different products; this one has "
-            f"{len(lines)}. Split it into two orders.",
-            "lines",
-        )
+        raise ApiError(422, "too_many_lines", "lines", max=max_lines, count=len(lines))
     try:
         request = OrderRequest.model_validate(data)
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
-        path = field_path(first["loc"]) or None
-        template = _PLAIN.get(first["type"])
-        if template is None:
-            message = first["msg"]
-        else:
-            context = first.get("ctx") or {}
-            message = template.format(**{k: v for k, v in context.items()})
-        raise ApiError(422, "invalid", f"{path or 'The order'}: {message}.", path) from None
-    if request.consent is not True:
+        kind = _SAME_AS.get(first["type"], first["type"])
+        values = {
+            k: v
+            for k, v in (first.get("ctx") or {}).items()
+            if k in ("ge", "le", "max_length", "expected")
+        }
         raise ApiError(
             422,
-            "consent_required",
-            "consent: tick the box that agrees to the use of your details for this order "
-            "(law 09-08).",
-            "consent",
-        )
+            "invalid",
+            field_path(first["loc"]) or None,
+            key=f"invalid.{kind}" if kind in _TYPES else "invalid.other",
+            **values,
+        ) from None
+    if request.consent is not True:
+        raise ApiError(422, "consent_required", "consent")
     return request

@@ -27,7 +27,6 @@ from .store import (
     IdempotencyConflict,
     OrderStore,
     OutOfStock,
-    refuse_idempotency_conflict,
     utc_now,
 )
 
@@ -87,9 +86,7 @@ class CheckoutService:
         request = parse_order(data, self.settings.max_lines)
         priced = quote(catalogue, request, card_payments=self.payments is not None)
         if idempotency_key is not None and not 1 <= len(idempotency_key) <= 100:
-            raise ApiError(
-                400, "invalid", "Idempotency-Key must be 1 to 100 characters.", "Idempotency-Key"
-            )
+            raise ApiError(400, "invalid", "Idempotency-Key", key="bad_idempotency_key")
         digest = hashlib.sha256(
             json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
         ).hexdigest()
@@ -107,15 +104,16 @@ class CheckoutService:
             )
         except OutOfStock as gone:
             line = next(line for line in priced.lines if line.sku.sku == gone.sku)
-            left = f"only {gone.available} left" if gone.available else "none left"
             raise ApiError(
                 409,
                 "out_of_stock",
-                f"lines[{line.index}].qty: {line.name}: {left}. Lower the quantity or remove it.",
                 f"lines[{line.index}].qty",
+                key="out_of_stock" if gone.available else "none_left",
+                product=line.sku.name,
+                left=gone.available,
             ) from None
         except IdempotencyConflict:
-            raise refuse_idempotency_conflict() from None
+            raise ApiError(409, "idempotency_key_reused") from None
         order = placed.record or self.store.load(placed.id)
         assert order is not None
         return Taken(
@@ -141,13 +139,7 @@ class CheckoutService:
         except PaymentUnavailable as error:
             log.warning("order %s: Stripe refused the session: %s", order["id"], error)
             self.store.fail_before_payment(order["id"], f"Stripe: {error}")
-            raise ApiError(
-                502,
-                "payment_unavailable",
-                "The card payment page could not be opened; nothing was charged and the "
-                "products are back on sale. Try again, or choose cash on delivery.",
-                "payment",
-            ) from None
+            raise ApiError(502, "payment_unavailable", "payment") from None
         self.store.attach_session(order["id"], session.id, session.url, expires)
         return {**taken.view, "payment_url": session.url}
 
@@ -155,7 +147,7 @@ class CheckoutService:
         # The same answer for an unknown id and a wrong token: nothing to learn by trying.
         order = self.store.load(order_id) if len(order_id) <= 20 else None
         if order is None or not token or not self.store.token_matches(order_id, token):
-            raise ApiError(404, "not_found", "No order with this number and token.", None)
+            raise ApiError(404, "not_found")
         return self.public_view(order, None)
 
     def public_view(self, order: dict[str, Any], token: str | None) -> dict[str, Any]:
@@ -212,15 +204,13 @@ class CheckoutService:
     # -- Stripe ---------------------------------------------------------------------------
     def stripe_event(self, payload: bytes, signature: str | None) -> dict[str, Any]:
         if self.payments is None:
-            raise ApiError(404, "not_found", "Card payments are not set up on this service.")
+            raise ApiError(404, "not_found", key="no_card_payments")
         if not signature:
-            raise ApiError(400, "bad_signature", "The Stripe-Signature header is missing.")
+            raise ApiError(400, "bad_signature")
         try:
             event = self.payments.verify(payload, signature)
         except Exception:  # ValueError (not JSON) or stripe.SignatureVerificationError
-            raise ApiError(
-                400, "bad_signature", "The event's signature does not verify; it was ignored."
-            ) from None
+            raise ApiError(400, "bad_signature") from None
         if event.type not in SESSION_EVENTS:
             return {"received": True, "outcome": "ignored"}
         session = event.data.object.to_dict()

@@ -23,7 +23,6 @@ from sqlalchemy import Connection, Engine, and_, bindparam, insert, select, upda
 from sqlalchemy.exc import IntegrityError
 
 from .database import reading, writing
-from .errors import ApiError
 from .pricing import Quote
 from .requests import Buyer
 from .schema import order_history, order_lines, orders, stock, stripe_events, suborders
@@ -654,12 +653,3 @@ class OrderStore:
             row["created_at"] = as_utc(row["created_at"])
             row["lines"] = lines.get((row["order_id"], row["number"]), [])
         return rows
-
-
-def refuse_idempotency_conflict() -> ApiError:
-    return ApiError(
-        409,
-        "idempotency_key_reused",
-        "This Idempotency-Key was already used for a different order; send a new key.",
-        None,
-    )
