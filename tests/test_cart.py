@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -183,6 +184,180 @@ def test_items_gone_from_the_catalogue_are_flagged_not_dropped(shop: Shop, site_
     assert shown_total(page)[0] == expected_total(site, {first.id: 1})
     stored = page.evaluate("JSON.parse(localStorage.getItem('taawun.cart.v1')).lines.length")
     assert stored == 3  # kept, for the buyer to remove
+
+
+# -- Live stock (GET <checkout_url>/api/stock, docs/checkout.md) ---------------------------------
+
+
+def live_stock(page: Page, site: Site, counts: dict[str, int | None] | None) -> list[list[str]]:
+    """Play ``GET /api/stock``: answer ``counts`` (``None``: the request fails, no connection);
+    returns the SKUs of every request, in the order they were asked."""
+    asked: list[list[str]] = []
+    prefix = f"{site.config.checkout_url}/api/stock?"
+
+    def stock(route: Route) -> None:
+        asked.append(parse_qs(urlsplit(route.request.url).query)["sku"])
+        if counts is None:
+            route.abort()
+        else:
+            reply(route, 200, counts)
+
+    page.route(lambda url: url.startswith(prefix), stock)
+    return asked
+
+
+def with_variant(site: Site) -> Product:
+    """An orderable product with a variant (the product page offers a choice of SKUs)."""
+    return next(
+        p
+        for p in site.products.values()
+        if p.variants and p.availability != "sold_out" and p.max_per_order > 5
+    )
+
+
+def stock_note(page: Page) -> str:
+    return page.inner_text("form.add-to-cart .stock-note")
+
+
+def stored(page: Page) -> dict[str, int]:
+    lines = page.evaluate(
+        "JSON.parse(localStorage.getItem('taawun.cart.v1') || '{\"lines\": []}').lines"
+    )
+    return {line["sku"]: line["qty"] for line in lines}
+
+
+@pytest.mark.parametrize(("lang", "left"), [("fr", "Plus que 2 en stock"), ("ar", "بقي 2 فقط")])
+def test_the_product_page_says_how_few_are_left_and_caps_the_quantity(
+    shop: Shop, site_url: str, lang: str, left: str
+) -> None:
+    site, product, page = shop.site, shop.second, shop.page
+    assert product.max_per_order > 2
+    asked = live_stock(page, site, {product.id: 2})
+    page.goto(f"{site_url}/{lang}/products/{product.id}/")
+    page.wait_for_function("document.querySelector('.stock-note').textContent !== ''")
+    assert stock_note(page) == left
+    assert page.get_attribute(".stock-note", "aria-live") == "polite"
+    assert page.get_attribute("form.add-to-cart input[name=qty]", "max") == "2"
+    page.fill("form.add-to-cart input[name=qty]", "3")
+    assert page.evaluate("document.querySelector('form.add-to-cart').checkValidity()") is False
+    for _ in range(2):  # 2, then 2 more: the cart keeps 2, what is left
+        page.fill("form.add-to-cart input[name=qty]", "2")
+        page.click("form.add-to-cart button[type=submit]")
+        page.wait_for_selector("form.add-to-cart .added a")
+    assert stored(page) == {product.id: 2}
+    assert asked == [[product.id]]
+
+
+def test_the_product_page_follows_the_chosen_variant_and_disables_a_sold_out_one(
+    shop: Shop, site_url: str
+) -> None:
+    site, page = shop.site, shop.page
+    product = with_variant(site)
+    variant = product.variants[0].sku
+    asked = live_stock(page, site, {product.id: 0, variant: 4})
+    page.goto(f"{site_url}/fr/products/{product.id}/")
+    page.wait_for_function("document.querySelector('.stock-note').textContent !== ''")
+    button = page.locator("form.add-to-cart button[type=submit]")
+    assert stock_note(page) == "Épuisé" and button.is_disabled()
+
+    page.select_option("#sku-choice", variant)
+    assert stock_note(page) == "Plus que 4 en stock" and button.is_enabled()
+    assert page.get_attribute("form.add-to-cart input[name=qty]", "max") == "4"
+    page.select_option("#sku-choice", product.id)
+    assert stock_note(page) == "Épuisé" and button.is_disabled()
+    assert asked == [[product.id, *(v.sku for v in product.variants)]]  # one request, every SKU
+
+
+@pytest.mark.parametrize("answer", ["null", "more", "abort"])
+def test_the_product_page_says_nothing_without_a_low_live_count(
+    shop: Shop, site_url: str, answer: str
+) -> None:
+    """Not counted (made to order), plenty left, or no answer: the page is as without live
+    stock, and adding works."""
+    site, page = shop.site, shop.page
+    product = with_variant(site)
+    variant = product.variants[0].sku
+    counts = {
+        "null": {product.id: None, variant: 3},
+        "more": {product.id: product.max_per_order + 1, variant: 3},
+    }
+    asked = live_stock(page, site, counts.get(answer))
+    if answer == "abort":
+        with page.expect_event("requestfailed"):
+            page.goto(f"{site_url}/fr/products/{product.id}/")
+        page.wait_for_timeout(200)  # the failure reaches the script
+    else:  # once the variant's note shows, the answer has been read
+        page.goto(f"{site_url}/fr/products/{product.id}/")
+        page.select_option("#sku-choice", variant)
+        page.wait_for_function("document.querySelector('.stock-note').textContent !== ''")
+        page.select_option("#sku-choice", product.id)
+    assert stock_note(page) == ""
+    assert page.get_attribute("form.add-to-cart input[name=qty]", "max") == str(
+        product.max_per_order
+    )
+    page.fill("form.add-to-cart input[name=qty]", str(product.max_per_order))
+    page.click("form.add-to-cart button[type=submit]")
+    page.wait_for_selector("form.add-to-cart .added a")
+    assert stored(page) == {product.id: product.max_per_order}
+    assert len(asked) == 1
+
+
+def test_the_cart_caps_a_line_to_the_live_count_and_leaves_out_a_sold_out_one(
+    shop: Shop, site_url: str
+) -> None:
+    site, first, second, page = shop.site, shop.first, shop.second, shop.page
+    assert second.max_per_order > 4
+    posted: list[dict[str, Any]] = []
+
+    def checkout(route: Route) -> None:
+        posted.append(json.loads(route.request.post_data or "{}"))
+        reply(route, 201, ORDER)
+
+    page.route(f"{site.config.checkout_url}/api/orders", checkout)
+    asked = live_stock(page, site, {first.id: 0, second.id: 2})
+    page.goto(f"{site_url}/fr/")
+    lines = [
+        {"sku": first.id, "coop": first.cooperative, "qty": 1},
+        {"sku": second.id, "coop": second.cooperative, "qty": 4},
+    ]
+    page.evaluate(
+        "lines => localStorage.setItem('taawun.cart.v1', JSON.stringify({v: 1, lines}))", lines
+    )
+    open_cart(page, site_url, "fr", groups=2)
+    assert asked == [[first.id, second.id]]  # every line's SKU, in one request
+    capped = page.locator(f"tr[data-sku='{second.id}']")
+    assert capped.locator(".cart-note").inner_text() == "Plus que 2 en stock"
+    assert capped.locator("input").input_value() == "2"
+    assert capped.locator("input").get_attribute("max") == "2"
+    sold = page.locator(f"tr[data-sku='{first.id}']")
+    assert sold.locator(".cart-note").inner_text() == "Épuisé : il ne sera pas commandé."
+    assert sold.locator(".line-total").inner_text() == "—"
+    assert shown_total(page)[0] == expected_total(site, {second.id: 2})
+
+    fill_order(page)
+    page.click("#order-form button[type=submit]")
+    page.wait_for_selector("#order-done a")
+    assert [order["lines"] for order in posted] == [[{"sku": second.id, "qty": 2}]]
+    assert stored(page) == {first.id: 1}  # the sold-out line stays, for the buyer to remove
+    assert len(asked) == 1  # asked once, not again on every redraw
+
+
+@pytest.mark.parametrize("answer", ["null", "abort"])
+def test_the_cart_is_as_before_without_a_live_count(shop: Shop, site_url: str, answer: str) -> None:
+    site, second, page = shop.site, shop.second, shop.page
+    asked = live_stock(page, site, {second.id: None} if answer == "null" else None)
+    page.goto(f"{site_url}/fr/")
+    page.evaluate(
+        "line => localStorage.setItem('taawun.cart.v1', JSON.stringify({v: 1, lines: [line]}))",
+        {"sku": second.id, "coop": second.cooperative, "qty": 4},
+    )
+    open_cart(page, site_url, "fr", groups=1)
+    row = page.locator(f"tr[data-sku='{second.id}']")
+    assert row.locator(".cart-note").count() == 0
+    assert row.locator("input").input_value() == "4"
+    assert row.locator("input").get_attribute("max") == str(second.max_per_order)
+    assert shown_total(page)[0] == expected_total(site, {second.id: 4})
+    assert asked == [[second.id]]
 
 
 def test_order_form_refuses_bad_input_and_posts_only_skus_and_quantities(

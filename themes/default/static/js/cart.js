@@ -60,23 +60,42 @@
     return /^0[5-7]\d{8}$/.test(d) ? "+212" + d.slice(1) : null;
   }
 
+  // The checkout service's live counts, {sku: n, or null where not counted}; {} when it cannot
+  // tell (no connection, an error): then the page behaves as without them. Only numbers count.
+  const stock = (url) => fetch(url).then((r) => r.json()).then(Object, () => ({}));
+
   // -- "Add to cart" on product pages -------------------------------------------------------
   doc.querySelectorAll("form.add-to-cart").forEach((form) => {
     form.hidden = false;
+    const f = form.elements;
+    const d = form.dataset;
+    // Live stock (data-stock: the page's SKUs, asked once), for the chosen SKU: a note when 0 to 5
+    // are left, 0 disables the button, a count below max_per_order caps the quantity.
+    const button = form.querySelector("button");
+    const off = button.disabled;
+    const most = f.qty.max;
+    let live = {};
+    const show = () => {
+      const n = live[f.sku.value];
+      form.querySelector(".stock-note").textContent = n === 0 ? d.out : n > 0 && n < 6 ? fill(d.left, { n }) : "";
+      button.disabled = off || n === 0;
+      f.qty.max = n > 0 && n < most ? n : most;
+    };
+    f.sku.addEventListener("change", show);
+    if (d.stock) stock(d.stock).then((counts) => { live = counts; show(); });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const sku = form.elements.sku.value;
-      const qtyInput = form.elements.qty;
-      const max = parseInt(qtyInput.max, 10) || 1000;
-      const wanted = Math.max(1, parseInt(qtyInput.value, 10) || 1);
+      const sku = f.sku.value;
+      const max = parseInt(f.qty.max, 10) || 1000;
+      const wanted = Math.max(1, parseInt(f.qty.value, 10) || 1);
       const lines = read();
       const line = lines.find((l) => l.sku === sku);
       if (line) line.qty = Math.min(max, line.qty + wanted);
-      else lines.push({ sku, coop: form.dataset.coop, qty: Math.min(max, wanted) });
+      else lines.push({ sku, coop: d.coop, qty: Math.min(max, wanted) });
       write(lines);
       const status = form.querySelector(".added");
-      status.textContent = form.dataset.added + " ";
-      status.append(el("a", { href: form.dataset.cart }, form.dataset.viewCart));
+      status.textContent = d.added + " ";
+      status.append(el("a", { href: d.cart }, d.viewCart));
     });
   });
   showCount(read());
@@ -97,6 +116,8 @@
       return shards[coop];
     };
     let orderable = [];
+    const api = cart.dataset.checkout.replace(/\/$/, "") + "/api/";
+    const counts = {}; // the live counts, asked once per set of SKUs
     const region = $("o-region"); // the buyer's region: which cooperatives deliver there
 
     const update = (sku, qty) => {
@@ -113,7 +134,9 @@
         groups.get(line.coop).push(line);
       }
       const coops = [...groups.keys()];
-      const data = await Promise.all(coops.map(shard));
+      const q = lines.map((l) => "sku=" + encodeURIComponent(l.sku)).join("&");
+      const [data, live] = await Promise.all([Promise.all(coops.map(shard)),
+        counts[q] = counts[q] || (q && cart.dataset.checkout ? stock(api + "stock?" + q) : {})]);
       const box = $("cart-groups");
       box.textContent = "";
       $("cart-loading").hidden = true;
@@ -126,21 +149,25 @@
         let items = 0;
         for (const line of groups.get(coop)) {
           const item = info && info.skus[line.sku];
+          const n = live[line.sku]; // a live count below the limit per order is the limit
+          const most = item && item.max_per_order;
+          const max = n > 0 && n < most ? n : most;
+          const out = item && (item.availability === "sold_out" || n === 0);
           let note = null;
           let qty = line.qty;
           if (info === undefined) note = text.err_network;
           else if (!item) note = text.missing;
-          else if (item.availability === "sold_out") note = text.sold_out;
+          else if (out) note = text.sold_out;
           else {
-            if (qty > item.max_per_order) {
-              qty = item.max_per_order;
-              note = fill(text.limited, { n: qty });
+            if (qty > max) {
+              qty = max;
+              note = fill(max < most ? text.left : text.limited, { n: qty });
             }
             items += item.unit_price * qty;
             orderable.push({ sku: line.sku, qty });
           }
           const input = el("input", {
-            type: "number", min: "1", max: String(item ? item.max_per_order : qty),
+            type: "number", min: "1", max: String(max || qty),
             value: String(qty), inputmode: "numeric", "aria-label": text.qty,
           });
           input.addEventListener("change", () => update(line.sku, Math.max(1, parseInt(input.value, 10) || 1)));
@@ -151,7 +178,7 @@
             el("th", { scope: "row" }, title, note ? el("small", { class: "cart-note" }, note) : null),
             el("td", {}, item ? money(item.unit_price) : "—"),
             el("td", {}, input),
-            el("td", { class: "line-total" }, item && item.availability !== "sold_out" ? money(item.unit_price * qty) : "—"),
+            el("td", { class: "line-total" }, item && !out ? money(item.unit_price * qty) : "—"),
             el("td", {}, remove)));
         }
         const terms = info ? info.delivery : null;
@@ -223,8 +250,8 @@
         button.disabled = true;
         let response, data = null;
         try {
-          response = await fetch(cart.dataset.checkout.replace(/\/$/, "") + "/api/orders", {
-            method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": attempt.key }, body: order,
+          response = await fetch(api + "orders", {
+            method: "POST", headers: { "Content-Type": "application/json", "Idempotency-Key": attempt.key, "Accept-Language": lang }, body: order,
           });
           data = await response.json().catch(() => null);
         } catch (e) {
