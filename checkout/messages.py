@@ -27,6 +27,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "payment": {"en": "Payment", "fr": "Paiement", "ar": "الأداء"},
     "lang": {"en": "Language", "fr": "Langue", "ar": "اللغة"},
     "consent": {"en": "Consent", "fr": "Consentement", "ar": "الموافقة"},
+    "expected_total": {"en": "Total", "fr": "Total", "ar": "المجموع"},
 }
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -191,6 +192,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "ادفع بالبطاقة أو اطلب أقل.",
     },
     "instead_less": {"en": "Order less.", "fr": "Commandez moins.", "ar": "اطلب أقل."},
+    "prices_changed": {
+        "en": "Prices changed since your cart was shown: the total is now {total}, not "
+        "{seen}. Check your cart and send the order again.",
+        "fr": "Les prix ont changé depuis l'affichage de votre panier : le total est "
+        "maintenant de {total}, et non {seen}. Vérifiez votre panier et renvoyez la commande.",
+        "ar": "تغيرت الأسعار منذ عرض سلتك: المجموع الآن {total} وليس {seen}. راجع سلتك "
+        "وأرسل الطلب من جديد.",
+    },
     "payment_unavailable": {
         "en": "{field}: the card payment page could not be opened; nothing was charged and "
         "the products are back on sale. Try again, or choose cash on delivery.",

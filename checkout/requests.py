@@ -114,6 +114,9 @@ class OrderRequest(BaseModel):
     payment: Literal["cod", "card"]
     lang: StrictStr | None = None
     consent: StrictBool
+    # The total the buyer was shown (centimes): if the catalogue's differs, the order is
+    # refused rather than charged at a price the buyer did not see.
+    expected_total: Annotated[StrictInt, Field(ge=0)] | None = None
 
 
 # Pydantic's error types this model can raise, and the custom ones above: a message each in

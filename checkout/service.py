@@ -10,6 +10,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Engine
@@ -17,6 +18,7 @@ from sqlalchemy import Engine
 from .catalogue import CatalogueSource
 from .database import seed_stock, token_key
 from .errors import ApiError
+from .messages import money
 from .payments import SESSION_EVENTS, PaymentUnavailable, StripeCheckout, session_params
 from .pricing import Quote, quote
 from .refunds import refund_order
@@ -85,6 +87,14 @@ class CheckoutService:
         catalogue = self.catalogue.current
         request = parse_order(data, self.settings.max_lines)
         priced = quote(catalogue, request, card_payments=self.payments is not None)
+        if request.expected_total is not None and request.expected_total != priced.total:
+            raise ApiError(
+                409,
+                "prices_changed",
+                "expected_total",
+                total=partial(money, priced.total),
+                seen=partial(money, request.expected_total),
+            )
         if idempotency_key is not None and not 1 <= len(idempotency_key) <= 100:
             raise ApiError(400, "invalid", "Idempotency-Key", key="bad_idempotency_key")
         digest = hashlib.sha256(

@@ -402,9 +402,45 @@ def test_order_form_refuses_bad_input_and_posts_only_skus_and_quantities(
     assert order["buyer"]["region"] == "souss-massa" and order["buyer"]["city"] == "Agadir"
     assert order["payment"] == "cod" and order["consent"] is True and order["lang"] == "fr"
     assert "price" not in json.dumps(order)
+    # The total the buyer saw, so the service can refuse rather than charge another one.
+    assert order["expected_total"] == expected_total(site, {first.id: 1, second.id: 2})
     link = page.get_attribute("#order-done a", "href") or ""
     assert link == "/fr/order/?id=T-0001&token=secret-token"
     assert page.is_hidden("[data-cart-count]")  # the ordered lines left the cart
+
+
+def test_changed_prices_are_read_again_and_the_order_not_sent_blind(
+    shop: Shop, site_url: str
+) -> None:
+    """The service refuses an order whose total differs from the one the buyer saw; the cart
+    then reads the cooperative's prices again and shows the new total."""
+    site, first, page = shop.site, shop.first, shop.page
+    served: list[int] = []
+
+    def shard(route: Route) -> None:  # the second read finds a new build: 10 MAD dearer
+        response = route.fetch()
+        data = response.json()
+        if served:
+            data["skus"][first.id]["unit_price"] += 1000
+        served.append(data["skus"][first.id]["unit_price"])
+        route.fulfill(response=response, json=data)
+
+    message = "Les prix ont changé depuis l'affichage de votre panier : vérifiez-le."
+    refusal = {"error": {"code": "prices_changed", "field": "expected_total", "message": message}}
+    page.route(f"{site_url}/catalogue/{first.cooperative}.json", shard)
+    page.route(f"{site.config.checkout_url}/api/orders", lambda route: reply(route, 409, refusal))
+    add(page, site_url, "fr", first, 1)
+    open_cart(page, site_url, "fr", groups=1)
+    old_total, _ = shown_total(page)
+    fill_order(page)
+    page.check("#o-consent")
+    page.click("#order-form button[type=submit]")
+    page.wait_for_function("document.getElementById('order-error').textContent.length > 0")
+    assert message in page.inner_text("#order-error")
+    page.wait_for_function(f"document.getElementById('cart-total').dataset.total !== '{old_total}'")
+    assert shown_total(page)[0] == old_total + 1000
+    assert served == [first.price, first.price + 1000]
+    assert page.is_visible("[data-cart-count]")  # nothing left the cart
 
 
 @pytest.mark.parametrize(

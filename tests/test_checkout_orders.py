@@ -377,3 +377,14 @@ def test_refusals_are_written_in_the_buyers_language(shop: Shop) -> None:
         "/api/orders", content=b"{}", headers={**headers, "Accept-Language": "ar-MA,ar;q=0.9"}
     )
     assert refused.json()["error"]["message"] == "أرسل الطلب بصيغة application/json."
+
+
+def test_an_order_priced_differently_from_what_the_buyer_saw_is_refused(shop: Shop) -> None:
+    seen = shop.post(order_body(expected_total=16000 + 3500))  # 2 jars + delivery, as shown
+    assert seen.status_code == 201
+    stale = shop.post(order_body(expected_total=15000, lang="ar"))  # an old cart's total
+    assert stale.status_code == 409
+    error = stale.json()["error"]
+    assert (error["code"], error["field"]) == ("prices_changed", "expected_total")
+    assert "195,00 د.م." in error["message"] and "150,00 د.م." in error["message"]
+    assert shop.order_count() == 1 and shop.available("amlou") == 8

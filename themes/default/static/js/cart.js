@@ -109,13 +109,13 @@
     const shards = {};
     const shard = (coop) => {
       if (!(coop in shards)) {
-        shards[coop] = fetch("/catalogue/" + encodeURIComponent(coop) + ".json")
+        shards[coop] = fetch("/catalogue/" + encodeURIComponent(coop) + ".json", { cache: fresh ? "no-cache" : "default" })
           .then((r) => (r.ok ? r.json() : null)) // gone from the catalogue: null
           .catch(() => undefined); // no connection: undefined (nothing is dropped)
       }
       return shards[coop];
     };
-    let orderable = [];
+    let orderable = [], fresh = false; // fresh: prices changed, read the catalogue again
     const api = cart.dataset.checkout.replace(/\/$/, "") + "/api/";
     const counts = {}; // the live counts, asked once per set of SKUs
     const region = $("o-region"); // the buyer's region: which cooperatives deliver there
@@ -241,7 +241,9 @@
           name: f.name.value.trim(), phone, region: region.value, city: f.city.value.trim(), address: f.address.value.trim(),
         };
         if (f.email.value.trim()) buyer.email = f.email.value.trim();
-        const order = JSON.stringify({ lines: orderable, buyer, payment: f.payment.value, lang, consent: true });
+        // The total the buyer sees: the service refuses the order if its own differs.
+        const expected_total = +$("cart-total").dataset.total;
+        const order = JSON.stringify({ lines: orderable, buyer, payment: f.payment.value, lang, consent: true, expected_total });
         if (attempt.order !== order) {
           const key = crypto.getRandomValues(new Uint8Array(16)).reduce((k, b) => k + (b | 256).toString(16).slice(1), "");
           attempt = { order, key };
@@ -261,6 +263,11 @@
         button.disabled = false;
         if (!response.ok || !data) {
           const problem = (data && data.error) || {};
+          if (problem.code === "prices_changed") {
+            fresh = true;
+            for (const coop in shards) delete shards[coop];
+            await render();
+          }
           const field = { "buyer.name": f.name, "buyer.phone": f.phone, "buyer.region": region, "buyer.city": f.city,
             "buyer.address": f.address, "buyer.email": f.email, consent: f.consent }[problem.field];
           return fail(field || null, fill(text.err_server, { message: problem.message || String(response.status) }));
