@@ -115,7 +115,8 @@ def create_app(
 
     def client_address(request: Request) -> str:
         if settings.trust_forwarded_for and (forwarded := request.headers.get("x-forwarded-for")):
-            return forwarded.split(",")[0].strip()
+            # The last address is the one our proxy saw; those before it the client can forge.
+            return forwarded.split(",")[-1].strip()
         return request.client.host if request.client else "unknown"
 
     def guarded(

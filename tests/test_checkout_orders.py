@@ -388,3 +388,15 @@ def test_an_order_priced_differently_from_what_the_buyer_saw_is_refused(shop: Sh
     assert (error["code"], error["field"]) == ("prices_changed", "expected_total")
     assert "195,00 د.م." in error["message"] and "150,00 د.م." in error["message"]
     assert shop.order_count() == 1 and shop.available("amlou") == 8
+
+
+def test_behind_a_proxy_the_rate_limit_counts_the_address_the_proxy_saw(
+    shop_factory: Any,
+) -> None:
+    shop = shop_factory(order_burst=1, order_rate_per_minute=1, trust_forwarded_for=True)
+    body = order_body(lines=[{"sku": "huile", "qty": 1}])
+    assert shop.post(body, **{"X-Forwarded-For": "10.0.0.1"}).status_code == 201
+    # A forged first address changes nothing: the proxy appended the real one last.
+    forged = shop.post(body, **{"X-Forwarded-For": "1.2.3.4, 10.0.0.1"})
+    assert forged.status_code == 429
+    assert shop.post(body, **{"X-Forwarded-For": "10.0.0.2"}).status_code == 201
