@@ -81,14 +81,33 @@ def measure_page(site: Path, path: str) -> PageBudget:
 
 
 def key_pages(site: Path) -> list[str]:
-    """Home, market, the first product and cooperative (by folder name), in ar and fr."""
-    product = sorted((site / "fr" / "products").iterdir())[0].name
-    coop = sorted((site / "fr" / "cooperatives").iterdir())[0].name
-    return [
-        f"/{lang}/{path}"
-        for lang in ("ar", "fr")
-        for path in ("", "market/", f"products/{product}/", f"cooperatives/{coop}/")
-    ]
+    """Home, market, the first product and cooperative, the first course and its first lesson,
+    the first project idea and the statistics page (each by folder name), in ar and fr."""
+    fr = site / "fr"
+    product = sorted((fr / "products").iterdir())[0].name
+    coop = sorted((fr / "cooperatives").iterdir())[0].name
+    # A course folder is the one with an attestation page; the idea folders are the ones
+    # holding an idea page (the others are the bank's filter listings).
+    course = sorted(d for d in (fr / "academy").iterdir() if (d / "attestation").is_dir())[0]
+    lesson = sorted(d.name for d in course.iterdir() if d.is_dir() and d.name != "attestation")[0]
+    idea = sorted(
+        d.name
+        for d in (fr / "projects").iterdir()
+        if (d / "index.html").is_file()
+        and not (d / "page").exists()
+        and d.name not in {"regions", "sectors", "groups", "investment", "jobs"}
+    )[0]
+    paths = (
+        "",
+        "market/",
+        f"products/{product}/",
+        f"cooperatives/{coop}/",
+        f"academy/{course.name}/",
+        f"academy/{course.name}/{lesson}/",
+        f"projects/{idea}/",
+        "stats/",
+    )
+    return [f"/{lang}/{path}" for lang in ("ar", "fr") for path in paths]
 
 
 def lighthouse(binary: str, url: str) -> dict[str, float]:

@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from pathlib import PurePosixPath
 from typing import Any, cast
 
-from . import images
+from . import academy_files, bodymedia, images
 from .errors import ErrorReport, Severity, SourceLocation
+from .ideas import LISTING_FOLDERS
 from .loader import Body, Content, Sourced
 from .models import (
     Category,
@@ -26,10 +27,12 @@ from .models import (
     ProjectIdea,
     Region,
     Sector,
+    SectorFigure,
 )
 from .models.common import images_in
 from .rating import rate
 from .site import CourseTree, ModuleTree, Site
+from .stats import FIGURES, check_figures
 from .yamlsource import KeyPath
 
 IMAGE_SUFFIXES = {".svg", ".jpg", ".jpeg", ".png", ".webp"}
@@ -69,6 +72,7 @@ class _Checker:
         self.categories = cast(dict[str, Sourced[Category]], _items(content, "categories"))
         self.labels = cast(dict[str, Sourced[Label]], _items(content, "labels"))
         self.funding = cast(dict[str, Sourced[Funding]], _items(content, "funding"))
+        self.figures = cast(dict[str, Sourced[SectorFigure]], _items(content, FIGURES))
         ents = content.entities
         self.coops = {k[0]: cast(Sourced[Cooperative], v) for k, v in ents["cooperative"].items()}
         self.products = self._unique_products(ents["product"])
@@ -128,11 +132,14 @@ class _Checker:
 
     def run(self) -> None:
         self._check_data()
+        check_figures(self.figures, self.c.failed, self.report, self.today)
         self._check_cooperatives()
         self._check_products()
         self._check_skus()
         self._check_projects()
         self._check_academy()
+        academy_files.check(self.c.root, self.lessons, self.c.bodies, self.report)
+        bodymedia.check(self.c.root, self.c.bodies, self.report)
         self._check_bodies()
         self._check_images()
 
@@ -265,6 +272,13 @@ class _Checker:
     def _check_projects(self) -> None:
         for src in self.projects.values():
             idea = src.item
+            if idea.id in LISTING_FOLDERS:  # /<lang>/projects/<id>/ holds a listing
+                self.error(
+                    src.at("id"),
+                    "reserved-id",
+                    f"`{idea.id}` is taken by the idea bank's listings",
+                    "choose another id (and file name) for this idea",
+                )
             self.ref(src, ("sector",), idea.sector, self.sectors, "sector")
             for i, region in enumerate(idea.regions):
                 self.ref(src, ("regions", i), region, self.regions, "region")
@@ -272,6 +286,9 @@ class _Checker:
                 self.ref(src, ("funding", i), fund, self.funding, "funding source")
             for i, course in enumerate(idea.courses):
                 self.ref(src, ("courses", i), course, self.courses, "course")
+            for i, skill in enumerate(idea.skills):
+                if skill.course is not None:
+                    self.ref(src, ("skills", i, "course"), skill.course, self.courses, "course")
 
     def _check_academy(self) -> None:
         for course_id, src in self.courses.items():
@@ -492,6 +509,7 @@ class _Checker:
             ),
             labels={k: v.item for k, v in self.labels.items()},
             funding={k: v.item for k, v in self.funding.items()},
+            sector_figures={k: v.item for k, v in self.figures.items()},
             cooperatives=coops,
             ratings=ratings,
             products=products,

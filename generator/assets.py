@@ -10,9 +10,10 @@ cache; everything it references can be cached forever.
   the bytes actually served). ``url()`` and ``@import`` references between theme files are rewritten
   to the fingerprinted names, so a font or icon used from CSS is cached forever too.
 * A few files must keep a name known in advance (``favicon.ico`` is fetched by browsers on their
-  own, a service worker's URL is its identity): they are published at the site root under their
-  own name, with a short cache (``STABLE``). Keeping them out of ``/static/`` lets one ``/static/*``
-  rule say "immutable" without exceptions (see ``headers_file``).
+  own): they are published at the site root under their own name, with a short cache
+  (``STABLE``). Keeping them out of ``/static/`` lets one ``/static/*`` rule say "immutable"
+  without exceptions (see ``headers_file``). The service worker, whose URL is its identity, is
+  not a theme file: the build renders ``/sw.js`` with its version (offline.py).
 * ``publish_assets`` writes the files; ``headers_file`` writes the ``_headers`` rules that Netlify
   and Cloudflare Pages read (docs/deploy.md has the same rules for nginx).
 """
@@ -57,13 +58,14 @@ STABLE: Mapping[str, str] = {
     "favicon.svg": DAY,
     "apple-touch-icon.png": DAY,
     "manifest.webmanifest": DAY,
-    # A service worker's URL is its identity; browsers check it for updates themselves.
-    "sw.js": "no-cache",
 }
+# The service worker: browsers look for a new one at each visit, and must get it from the
+# server, never from a cache (its bytes carry the build's version).
+SERVICE_WORKER = "no-cache"
 
 # Root files the build writes itself; a stable theme file must never take one of these names.
 RESERVED = frozenset(
-    {"index.html", "404.html", "catalogue.json", "sitemap.xml", "robots.txt", "_headers"}
+    {"index.html", "404.html", "catalogue.json", "sitemap.xml", "robots.txt", "_headers", "sw.js"}
 )
 
 _URL = re.compile(r"""url\(\s*(?P<q>['"]?)(?P<ref>[^'")\s]+)(?P=q)\s*\)""")
@@ -328,6 +330,8 @@ def header_rules(
     rules.append(("/catalogue.json", [("Cache-Control", CATALOGUE)]))
     rules.append(("/sitemap.xml", [("Cache-Control", MODERATE)]))
     rules.append(("/robots.txt", [("Cache-Control", MODERATE)]))
+    # At the root, its scope is the whole site (the default): no Service-Worker-Allowed needed.
+    rules.append(("/sw.js", [("Cache-Control", SERVICE_WORKER)]))
     for asset in manifest.values():
         if not asset.url.startswith(STATIC_PREFIX):
             rules.append((asset.url, [("Cache-Control", asset.cache_control)]))

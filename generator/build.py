@@ -29,6 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from . import academy_files, bodymedia
 from .assemble import assemble
 from .assets import headers_file, publish_assets
 from .catalogue import build_catalogue, dumps
@@ -164,7 +165,7 @@ def _clean(job: _Job) -> list[str]:
     with Staging(job.output) as stage:
         folder = stage.folder
         with _timed(result, "images"):
-            media = job.images.publish(site_image_sources(site), folder, job.jobs)
+            media = job.images.publish(_media(site), folder, job.jobs)
         with _timed(result, "assets"):
             publish_assets(job.theme, folder)
         with _timed(result, "render"):
@@ -186,7 +187,7 @@ def _incremental(job: _Job, previous: dict[str, Any], digests: dict[str, str]) -
     old: dict[str, str] = previous["digests"]
     writer = PageWriter(output, in_place=True)
     with _timed(result, "images"):
-        media = job.images.publish(site_image_sources(site), output, job.jobs)
+        media = job.images.publish(_media(site), output, job.jobs)
     with _timed(result, "assets"):
         publish_assets(job.theme, output)
     folder = str(output)  # os.path, not pathlib: this looks at every page of the site
@@ -210,6 +211,12 @@ def _incremental(job: _Job, previous: dict[str, Any], digests: dict[str, str]) -
         with _timed(result, "search"):
             _search_index(output, site)
     return media
+
+
+def _media(site: Site) -> set[str]:
+    """The content files pages show or link to: images, and the lessons' audio and downloads
+    (published as they are, like SVG images), and what lesson texts show from media/."""
+    return site_image_sources(site) | academy_files.sources(site) | bodymedia.sources(site)
 
 
 def needs_search_index(result: BuildResult) -> bool:

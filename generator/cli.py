@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     from checkout.cli import add_commands
 
     add_commands(commands)
+    from .importers.cli import add_commands as add_import_commands
+
+    add_import_commands(commands)
     return parser
 
 
@@ -100,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
         from checkout.cli import run
 
         return run(args)
+    if args.command == "import":
+        from .importers.cli import run as run_import
+
+        return run_import(args)
     if args.command == "search-index":
         return _search_index(args.output, args.shard_pages, args.jobs)
     if not args.content.is_dir():

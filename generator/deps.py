@@ -13,13 +13,14 @@ of every kind and compares the incremental output with a clean build byte for by
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
 from jinja2 import Environment, meta
 
-from . import i18n
+from . import academy, academy_files, bodymedia, i18n, ideas, offline, regionfigures, stats
 from .images import ImageStore
 from .models import Cooperative, Product
 from .render import REGION_PREVIEW
@@ -252,6 +253,7 @@ def _region(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield from (fp.entity("cooperative", c.id) for c in coops[:shown])
     yield from (fp.product(p) for p in site.products_by_region.get(spec.key, [])[:shown])
     yield from (fp.entity("project", i.id) for i in site.projects_by_region.get(spec.key, []))
+    yield repr(regionfigures.figures(site, spec.key))  # counted from every entry of the region
 
 
 def _coops_listed(fp: Fingerprints, spec: PageSpec, coops: list[Cooperative]) -> Tokens:
@@ -288,34 +290,58 @@ def _product(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield from (fp.product(p) for p in related[:4])
 
 
-@depends("projects")
+def _idea_counts(fp: Fingerprints) -> str:
+    """The facet values and their counts that every idea listing shows in its sidebar."""
+    bank = ideas.index(fp.site)
+    return ",".join(f"{key}:{len(bank.listing(key))}" for key in bank.listings())
+
+
+@depends("projects", "projects_facet")
 def _projects(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    listed = ideas.index(fp.site).listing(spec.key)
+    yield _idea_counts(fp)
+    yield str(len(listed))
+    yield from (fp.entity("project", idea.id) for idea in _on_page(fp, spec, listed))
+
+
+@depends("projects_data")
+def _projects_data(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield _idea_counts(fp)
     yield from (fp.entity("project", key) for key in fp.site.projects)
 
 
 @depends("project")
 def _project(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    idea = fp.site.projects[spec.key]
     yield fp.entity("project", spec.key)
     yield fp.text("project", spec.key, spec.lang)
-    yield from (
-        fp.entity("course", c) for c in fp.site.projects[spec.key].courses if c in fp.site.courses
-    )
+    named = [*idea.courses, *(s.course for s in idea.skills if s.course)]
+    yield from (fp.entity("course", c) for c in named if c in fp.site.courses)
 
 
-@depends("academy")
+@depends("academy", "academy_filter")
 def _academy(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    # Every page of the catalogue shows every filter with its count, so every course.
     yield from (fp.course(key) for key in fp.site.courses)
 
 
-@depends("course")
+@depends("course", "attestation")
 def _course(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield fp.course(spec.key)
+    # Each lesson's content hash (its text in every language) is in the outline, for academy.js.
+    yield from academy.lesson_hashes(fp.site, spec.key).values()
 
 
 @depends("lesson")
 def _lesson(fp: Fingerprints, spec: PageSpec) -> Tokens:
-    yield fp.course(spec.key.split("/")[0])
-    yield fp.text("lesson", spec.key, spec.lang)
+    site = fp.site
+    course_id, lesson_id = spec.key.split("/")
+    yield fp.course(course_id)
+    lesson = next(item for item in site.courses[course_id].lessons if item.id == lesson_id)
+    yield academy.lesson_hash(site, course_id, lesson)  # covers its texts, transcripts included
+    files = [*(a.src for a in lesson.audio), *(d.src for d in lesson.downloads)]
+    yield from (academy_files.digest(site, src) for src in files)  # their sizes are shown
+    yield from bodymedia.digests(site, fp.images, spec.key)  # photos in its texts
 
 
 @depends("page")
@@ -327,6 +353,12 @@ def _page(fp: Fingerprints, spec: PageSpec) -> Tokens:
 @depends("search")
 def _search(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield fp.counts  # the category links shown without JavaScript, with their counts
+
+
+@depends("stats")
+def _stats(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    # The published figures are a data file (site-wide); the rest is counted from the catalogue.
+    yield stats.catalogue_figures(fp.site).fingerprint()
 
 
 @depends("rating")
@@ -363,3 +395,27 @@ def _cart(fp: Fingerprints, spec: PageSpec) -> Tokens:
 @depends("not_found")
 def _nothing_more(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield from ()
+
+
+@depends("offline")
+def _offline(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield from ()  # UI strings and the theme: site-wide; the lists are filled in the browser
+
+
+@depends("course_offline")
+def _course_offline(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    # The manifest lists each page's bytes and the files they load: the pages' own digests cover
+    # what they are made of; the audio and downloads, by size and time (they are read when it
+    # is rendered, to hash them).
+    site = fp.site
+    yield from (fp.page(page) for page in offline.course_pages(site, fp.plan, spec.key, spec.lang))
+    for src in offline.content_files(site, spec.key):
+        info = os.stat(site.content_root / src)
+        yield f"{src}:{info.st_size}:{info.st_mtime_ns}"
+
+
+@depends("service_worker")
+def _service_worker(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    # Its version covers the theme files (site-wide) and the offline pages it precaches.
+    for lang in fp.site.config.full_languages:
+        yield fp.page(offline.spec(fp.plan, "offline", "", lang))

@@ -8,8 +8,9 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import yaml
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, parse_pattern
 from markupsafe import Markup, escape
 
 from .models.common import FALLBACKS, LocalizedText, direction
@@ -77,6 +78,17 @@ class Messages:
 def money(centimes: int, lang: str) -> str:
     """Integer centimes → the locale's currency format, through Decimal (never a float)."""
     return format_currency(Decimal(centimes) / 100, "MAD", locale=LOCALES[lang])
+
+
+def whole_money(centimes: int, lang: str) -> str:
+    """Whole dirhams in the locale's currency format, for round figures such as the bounds of
+    a range ("100 000 MAD"): the locale's pattern without its decimals."""
+    locale = Locale.parse(LOCALES[lang])
+    pattern = parse_pattern(locale.currency_formats["standard"])
+    pattern.frac_prec = (0, 0)
+    return str(
+        pattern.apply(Decimal(centimes) // 100, locale, currency="MAD", currency_digits=False)
+    )
 
 
 @lru_cache(maxsize=65_536)

@@ -492,14 +492,18 @@ class ImageStore:
         fit for og:image and JSON-LD (the largest JPEG variant, or the SVG itself); ``thumb`` the
         smallest variant (WebP), for lists drawn by scripts.
         """
+        return {**self.variants(img.src), "alt": img.alt}
+
+    def variants(self, src: str) -> dict[str, Any]:
+        """:meth:`picture` without the alt text (a Markdown image brings its own)."""
         try:
-            info = self.inspect(img.src)  # one stat: a long-lived store still sees an edited photo
+            info = self.inspect(src)  # one stat: a long-lived store still sees an edited photo
         except ImageError as exc:
-            raise BuildFailed(self._report({img.src: exc.issue})) from None
-        base = self._pictures.get((img.src, info.digest))
+            raise BuildFailed(self._report({src: exc.issue})) from None
+        base = self._pictures.get((src, info.digest))
         if base is None:
-            base = self._pictures[(img.src, info.digest)] = _picture(img.src, info)
-        return {**base, "alt": img.alt}
+            base = self._pictures[(src, info.digest)] = _picture(src, info)
+        return base
 
     # -- publishing
 
@@ -557,6 +561,11 @@ class ImageStore:
 
     def _cached(self, digest: str, width: int, ext: str) -> str:
         return f"{self._cache}/v/{digest[:2]}/{digest}-{width}.{ext}"
+
+    def variant_file(self, url: str) -> str:
+        """The encoded file behind a variant's URL (``/media/_v/ab/<digest>-640.webp``), once
+        :meth:`publish` has encoded it: the course manifests (offline.py) list its size."""
+        return f"{self._cache}/v/{url.removeprefix('/' + URL_FOLDER + '/')}"
 
     def _job(self, src: str, info: ImageInfo) -> _Job | None:
         """The encoding work for one image, or None when every variant is in the cache."""

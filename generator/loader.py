@@ -27,6 +27,7 @@ from .models import (
     ProjectIdea,
     Region,
     Sector,
+    SectorFigure,
 )
 from .models.common import LANGUAGES, compact
 from .sources import BodyFile, Discovery, discover
@@ -50,6 +51,7 @@ DATA_MODELS: dict[str, type[BaseModel]] = {
     "categories": Category,
     "labels": Label,
     "funding": Funding,
+    "sector_figures": SectorFigure,
 }
 # Kinds whose long text lives in sibling `<id>.<lang>.md` files, and whether ar/fr are required.
 BODY_KINDS = {"cooperative", "product", "project", "lesson", "page"}

@@ -12,8 +12,10 @@ URLS_PER_SITEMAP = 40_000
 
 
 # Pages that are not for search engines: the 404 page, the buyer's own cart and order, and the
-# cart's JSON view of the catalogue.
-UNLISTED = {"not_found", "cart", "order", "catalogue_shard", "facets", "facet_cells"}
+# cart's JSON view of the catalogue, and a learner's attestation (filled in their browser).
+UNLISTED = {"not_found", "cart", "order", "catalogue_shard", "facets", "facet_cells", "attestation"}
+# Offline use: the page shown offline, the course manifests and the service worker.
+UNLISTED |= {"offline", "course_offline", "service_worker"}
 
 
 def _listed(plan: Plan) -> list[PageSpec]:

@@ -8,7 +8,18 @@ from typing import Any
 
 from markupsafe import Markup
 
-from . import catalogue, i18n, jsonld, rating
+from . import (
+    academypages,
+    catalogue,
+    i18n,
+    ideapages,
+    jsonld,
+    offline,
+    rating,
+    regionfigures,
+    stats,
+)
+from .bodymedia import LessonMedia
 from .images import ImageStore
 from .markdown import render as markdown
 from .models import Cooperative, Image, LocalizedText, direction
@@ -62,7 +73,8 @@ class Renderer:
         sources = self.site.bodies.get((kind, key), {})
         for candidate in i18n.fallback_chain(lang):
             if candidate in sources:
-                html = markdown(sources[candidate].text())
+                media = LessonMedia(self.images) if kind == "lesson" else None
+                html = markdown(sources[candidate].text(), media)
                 if candidate == lang:
                     return html
                 return (
@@ -387,6 +399,7 @@ def _region(r: Renderer, spec: PageSpec) -> dict[str, Any]:
         "products": products[:REGION_PREVIEW],
         "product_count": len(products),
         "ideas": site.projects_by_region.get(region.id, []),
+        "figures": regionfigures.figures(site, region.id),
         "breadcrumbs": r.crumb(
             spec,
             (r.msg("nav.regions", spec.lang), r.plan.url("regions", "", spec.lang)),
@@ -481,80 +494,39 @@ def _product(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     }
 
 
-@view("projects")
+@view("projects", "projects_facet")
 def _projects(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    return {
-        "ideas": list(r.site.projects.values()),
-        "breadcrumbs": r.crumb(spec, (r.msg("nav.projects", spec.lang), spec.url)),
-    }
+    return ideapages.listing(r, spec)
+
+
+@view("projects_data")
+def _projects_data(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    return ideapages.data(r, spec)
 
 
 @view("project")
 def _project(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    site = r.site
-    idea = site.projects[spec.key]
-    return {
-        "idea": idea,
-        "body": r.body("project", idea.id, spec.lang),
-        "regions": [site.regions[g] for g in idea.regions],
-        "sector": site.sectors[idea.sector],
-        "funding": [site.funding[f] for f in idea.funding],
-        "courses": [site.courses[c].course for c in idea.courses if c in site.courses],
-        "breadcrumbs": r.crumb(
-            spec,
-            (r.msg("nav.projects", spec.lang), r.plan.url("projects", "", spec.lang)),
-            (idea.title, spec.url),
-        ),
-    }
+    return ideapages.idea(r, spec)
 
 
-@view("academy")
+@view("academy", "academy_filter")
 def _academy(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    return {
-        "courses": list(r.site.courses.values()),
-        "breadcrumbs": r.crumb(spec, (r.msg("nav.academy", spec.lang), spec.url)),
-    }
+    return academypages.catalogue(r, spec)
 
 
 @view("course")
 def _course(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    tree = r.site.courses[spec.key]
-    return {
-        "tree": tree,
-        "course": tree.course,
-        "first_lesson": tree.lessons[0] if tree.lessons else None,
-        "breadcrumbs": r.crumb(
-            spec,
-            (r.msg("nav.academy", spec.lang), r.plan.url("academy", "", spec.lang)),
-            (tree.course.title, spec.url),
-        ),
-        "jsonld": [jsonld.course(r.site, tree.course, spec.lang, r.absolute(spec.url))],
-    }
+    return academypages.course(r, spec)
 
 
 @view("lesson")
 def _lesson(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    course_id, lesson_id = spec.key.split("/")
-    tree = r.site.courses[course_id]
-    lessons = tree.lessons
-    index = next(i for i, lesson in enumerate(lessons) if lesson.id == lesson_id)
-    lesson = lessons[index]
-    return {
-        "tree": tree,
-        "course": tree.course,
-        "module": tree.module_of(lesson_id),
-        "lesson": lesson,
-        "position": index + 1,
-        "body": r.body("lesson", spec.key, spec.lang),
-        "previous": lessons[index - 1] if index > 0 else None,
-        "next": lessons[index + 1] if index + 1 < len(lessons) else None,
-        "breadcrumbs": r.crumb(
-            spec,
-            (r.msg("nav.academy", spec.lang), r.plan.url("academy", "", spec.lang)),
-            (tree.course.title, r.plan.url("course", course_id, spec.lang)),
-            (lesson.title, spec.url),
-        ),
-    }
+    return academypages.lesson(r, spec)
+
+
+@view("attestation")
+def _attestation(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    return academypages.attestation(r, spec)
 
 
 @view("page")
@@ -585,9 +557,37 @@ def _rating(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     }
 
 
+@view("stats")
+def _stats(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    """The sector in figures: published figures with their sources, and the catalogue's charts."""
+    lang = spec.lang
+    ctx = stats.page(
+        r.site, lang, r.helpers(lang)["_a"], lambda region: r.plan.url("region", region, lang)
+    )
+    ctx["breadcrumbs"] = r.crumb(spec, (r.msg("stats.title", lang), spec.url))
+    return ctx
+
+
 @view("catalogue_shard")
 def _catalogue_shard(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     return {"json_text": _json(catalogue.cooperative_shard(r.site, r.plan, spec.key))}
+
+
+@view("course_offline")
+def _course_offline(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    return {"json_text": _json(offline.course_manifest(r, spec))}
+
+
+@view("service_worker")
+def _service_worker(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    return offline.service_worker(r, spec)
+
+
+@view("offline")
+def _offline(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    """The page the service worker shows for a page it does not have offline; offline.js lists
+    the downloaded courses and the pages visited recently."""
+    return {"breadcrumbs": r.crumb(spec, (r.msg("offline.title", spec.lang), spec.url))}
 
 
 def _json(data: Any) -> str:

@@ -45,10 +45,16 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from . import academy
+from .ideas import LISTING_FOLDERS
+
 BUNDLE = "pagefind"
 SCRIPT = "taawun-search.js"
 # The page folders whose pages carry data-pagefind-body (listings and the home page do not).
 SECTIONS = ("products", "cooperatives", "projects", "academy")
+# Folders of a section that hold listings, not entity pages: not counted (their pages carry no
+# data-pagefind-body, so Pagefind reads them and indexes nothing).
+LISTINGS = {"projects": LISTING_FOLDERS, "academy": academy.LISTING_FOLDERS}
 DEFAULT_SHARD_PAGES = 15_000
 # Pagefind runs <dt> and <dd> together ("CatégorieHuile d'olive"); the labels are boilerplate.
 EXCLUDE_SELECTORS = ("dt",)
@@ -217,7 +223,8 @@ def plan_shards(site: Path, lang: str, shard_pages: int) -> list[Shard]:
 
     whole: list[tuple[str, int]] = []
     for section in SECTIONS:
-        folders = _page_folders(site / lang / section, counted=section == "academy")
+        listings = LISTINGS.get(section, frozenset())
+        folders = _page_folders(site / lang / section, counted=section == "academy", skip=listings)
         total = sum(pages for _, pages in folders)
         if not folders:
             continue
@@ -230,15 +237,17 @@ def plan_shards(site: Path, lang: str, shard_pages: int) -> list[Shard]:
     return shards
 
 
-def _page_folders(section: Path, *, counted: bool) -> list[tuple[str, int]]:
-    """The sorted page folders of a section, each with its number of pages (1, or a course's
-    own page plus its lessons when ``counted``)."""
+def _page_folders(
+    section: Path, *, counted: bool, skip: frozenset[str] = frozenset()
+) -> list[tuple[str, int]]:
+    """The sorted page folders of a section but those in ``skip``, each with its number of
+    pages (1, or a course's own page plus its lessons when ``counted``)."""
     if not section.is_dir():
         return []
     folders = []
     with os.scandir(section) as entries:
         for entry in entries:
-            if not entry.is_dir():
+            if not entry.is_dir() or entry.name in skip:
                 continue
             pages = 1
             if counted:

@@ -22,6 +22,7 @@ from .models import (
     ProjectIdea,
     Region,
     Sector,
+    SectorFigure,
 )
 from .rating import Rating
 
@@ -93,6 +94,8 @@ class Site:
     projects_by_region: Mapping[str, list[ProjectIdea]] = field(default_factory=dict)
     # Each cooperative's rating (rating.py), computed once from its declared data.
     ratings: Mapping[str, Rating] = field(default_factory=dict)
+    # Published figures about the whole sector (data/sector_figures.yaml), in file order.
+    sector_figures: Mapping[str, SectorFigure] = field(default_factory=dict)
     _sorted: dict[tuple[str, str, str], list[Product]] = field(
         default_factory=dict, repr=False, compare=False
     )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DATA_FILES = ("regions", "sectors", "categories", "labels", "funding")
+DATA_FILES = ("regions", "sectors", "categories", "labels", "funding", "sector_figures")
 MEDIA_DIR = "media"
 ENTITY_DIRS = ("cooperatives", "products", "projects", "academy", "pages")
 

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from . import academy, ideas
 from .errors import ErrorReport, SourceLocation, display_path
 from .models import LocalizedText
 from .models.common import FALLBACKS
@@ -22,9 +23,11 @@ RESERVED_TOP = {
     "media",
     "search",
     "rating",
+    "stats",
     "cart",
     "order",
     "pagefind",
+    "offline",
 }
 
 
@@ -172,7 +175,12 @@ def plan(site: Site, report: ErrorReport) -> Plan:
             "product.html",
             f"products/{product.cooperative}/{product.id}.yaml",
         )
-    add("projects", "", full, "projects/", "projects.html", "projects/")
+    bank = ideas.index(site)  # the project ideas, whole and by facet (ideas.py)
+    paginated("projects", "", len(bank.ideas), "projects/", "projects.html", "projects/")
+    for key in bank.listings():
+        count = len(bank.listing(key))
+        paginated("projects_facet", key, count, f"projects/{key}/", "projects.html", "projects/")
+    add("projects_data", "", full, "projects/ideas.json", "data.json", "projects/")
     for idea in site.projects.values():
         add(
             "project",
@@ -182,7 +190,12 @@ def plan(site: Site, report: ErrorReport) -> Plan:
             "project.html",
             f"projects/{idea.id}.yaml",
         )
-    add("academy", "", full, "academy/", "academy.html", "academy/")
+    # The catalogue and its filters (audience, level, language, audio): pre-built pages, each
+    # paginated like the market's listings, so filtering needs no JavaScript.
+    paginated("academy", "", len(site.courses), "academy/", "academy.html", "academy/")
+    for key, found in academy.filters(site).items():
+        path = f"academy/{key}/"
+        paginated("academy_filter", key, len(found.courses), path, "academy.html", "academy/")
     for course_id, tree in site.courses.items():
         langs = entity_languages(site, tree.course.title)
         add(
@@ -193,6 +206,15 @@ def plan(site: Site, report: ErrorReport) -> Plan:
             "course.html",
             f"academy/{course_id}/course.yaml",
         )
+        if tree.course.certificate.enabled:
+            add(
+                "attestation",
+                course_id,
+                langs,
+                f"academy/{course_id}/attestation/",
+                "attestation.html",
+                f"academy/{course_id}/course.yaml",
+            )
         for lesson in tree.lessons:
             module = tree.module_of(lesson.id)
             add(
@@ -214,6 +236,7 @@ def plan(site: Site, report: ErrorReport) -> Plan:
         )
     add("search", "", full, "search/", "search.html", "theme")
     add("rating", "", full, "rating/", "rating.html", "theme")
+    add("stats", "", full, "stats/", "stats.html", "data/sector_figures.yaml")
     add("facet_cells", "", full, "market/facets/cells.json", "data.json", "products/")
     for category, region in site.cells():
         path = f"market/facets/{category}/{region}.json"
@@ -234,6 +257,19 @@ def plan(site: Site, report: ErrorReport) -> Plan:
         )
     for lang in full:
         result.add(PageSpec("not_found", "", lang, f"/{lang}/404.html", "404.html", "theme"))
+    # Offline use (offline.py): the page shown offline, each course's list of files for
+    # "Download this course", and the service worker, which must sit at the root to serve it all.
+    add("offline", "", full, "offline/", "offline.html", "theme")
+    for course_id in site.courses:
+        add(
+            "course_offline",
+            course_id,
+            result.languages("course", course_id),
+            f"academy/{course_id}/offline.json",
+            "data.json",
+            f"academy/{course_id}/course.yaml",
+        )
+    result.add(PageSpec("service_worker", "", default, "/sw.js", "sw.js", "theme"))
     _check_collisions(site, result, report)
     return result
 

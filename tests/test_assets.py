@@ -220,6 +220,7 @@ def test_every_path_gets_one_cache_control() -> None:
         "/catalogue.json",
         "/sitemap.xml",
         "/robots.txt",
+        "/sw.js",
         "/media/_v/3f9a1c2b7d.webp",
     ]
     for path in paths:

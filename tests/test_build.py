@@ -12,6 +12,8 @@ from generator.build import BuildResult, build
 from generator.site import Site
 
 from .conftest import SAMPLE_CONTENT
+from .test_academy import expected_filters
+from .test_projects import filed_under
 
 
 def html_pages(output: Path) -> list[Path]:
@@ -32,7 +34,7 @@ def expected_counts(site: Site) -> Counter[tuple[str, str]]:
     def translated(text_langs: set[str]) -> list[str]:
         return full + [lang for lang in partial if lang in text_langs]
 
-    singletons = ("home", "regions", "projects", "academy", "search", "rating", "cart", "order")
+    singletons = ("home", "regions", "search", "rating", "stats", "cart", "order")
     for kind in (*singletons, "not_found"):
         add(kind, 1, full)
     # The cart's view of the catalogue: one JSON file per cooperative, in no language.
@@ -63,12 +65,29 @@ def expected_counts(site: Site) -> Counter[tuple[str, str]]:
         add("product", 1, translated(product.name.languages()))
     for idea in site.projects.values():
         add("project", 1, translated(idea.title.languages()))
+    # The idea bank: whole, one listing per facet value that holds ideas, and ideas.js's data.
+    add("projects", -(-len(site.projects) // per), full)
+    facets = Counter(key for idea in site.projects.values() for key in filed_under(idea))
+    for n in facets.values():
+        add("projects_facet", -(-n // per), full)
+    add("projects_data", 1, full)
+    # The academy's catalogue, whole and one listing per filter that has courses.
+    add("academy", -(-len(site.courses) // per), full)
+    for courses in expected_filters(site).values():
+        add("academy_filter", -(-len(courses) // per), full)
     for tree in site.courses.values():
         add("course", 1, translated(tree.course.title.languages()))
+        if tree.course.certificate.enabled:
+            add("attestation", 1, translated(tree.course.title.languages()))
         for lesson in tree.lessons:
             add("lesson", 1, translated(lesson.title.languages()))
     for page in site.pages.values():
         add("page", 1, translated(page.title.languages()))
+    # Offline use: the offline page, a list of files per course page, the service worker.
+    add("offline", 1, full)
+    for tree in site.courses.values():
+        add("course_offline", 1, translated(tree.course.title.languages()))
+    add("service_worker", 1, [site.config.default_language])
     return +expected
 
 
@@ -89,6 +108,9 @@ def test_sample_page_counts_match_the_content(sample_build: tuple[BuildResult, P
     written = {p.relative_to(output).as_posix() for p in html_pages(output)}
     written |= {p.relative_to(output).as_posix() for p in (output / "catalogue").glob("*.json")}
     written |= {p.relative_to(output).as_posix() for p in output.glob("*/market/facets/**/*.json")}
+    written |= {p.relative_to(output).as_posix() for p in output.glob("*/projects/ideas.json")}
+    written |= {p.relative_to(output).as_posix() for p in output.glob("*/academy/*/offline.json")}
+    written |= {"sw.js"} & {p.name for p in output.glob("sw.js")}
     assert planned <= written
     assert written - planned == {"index.html", "404.html"}
 
@@ -120,8 +142,15 @@ def test_every_sample_page_parses_and_has_the_essentials(
             shard = json.loads((output / spec.output).read_text(encoding="utf-8"))
             assert shard["id"] == spec.key and shard["skus"], spec.url
             continue
-        if spec.kind in ("facets", "facet_cells"):
+        if spec.kind in ("facets", "facet_cells", "projects_data"):
             assert json.loads((output / spec.output).read_text(encoding="utf-8")), spec.url
+            continue
+        if spec.kind == "course_offline":  # tests/test_offline.py checks what they list
+            offline = json.loads((output / spec.output).read_text(encoding="utf-8"))
+            assert offline["course"] == spec.key and offline["files"], spec.url
+            continue
+        if spec.kind == "service_worker":
+            assert "addEventListener" in (output / spec.output).read_text(encoding="utf-8")
             continue
         tree = HTMLParser((output / spec.output).read_text(encoding="utf-8"))
         html = tree.css_first("html")

@@ -4,6 +4,7 @@ from .academy import Course, Lesson, Module, Question
 from .common import FALLBACKS, LANGUAGES, Entity, Image, LocalizedText, direction
 from .cooperative import Cooperative
 from .data import Category, Funding, Label, Region, Sector
+from .figures import FigureSource, SectorFigure
 from .page import Page
 from .product import Product, Variant
 from .project import ProjectIdea
@@ -15,6 +16,7 @@ __all__ = [
     "Cooperative",
     "Course",
     "Entity",
+    "FigureSource",
     "Funding",
     "Image",
     "Label",
@@ -27,6 +29,7 @@ __all__ = [
     "Question",
     "Region",
     "Sector",
+    "SectorFigure",
     "Variant",
     "direction",
 ]

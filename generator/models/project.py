@@ -67,6 +67,12 @@ class Step(Strict):
     detail: LocalizedText | None = None
 
 
+class Skill(LocalizedText):
+    """A skill the idea needs, in every language, with the academy course that teaches it."""
+
+    course: Slug | None = None
+
+
 class Source(Strict):
     type: Literal["ideathon", "cri", "indh", "odco", "taawun"]
     ref: NonEmptyStr
@@ -87,7 +93,7 @@ class ProjectIdea(Entity):
     funding: list[Slug] = []
     jobs: Jobs
     economics: Economics | None = None
-    skills: list[LocalizedText] = []
+    skills: list[Skill] = []
     courses: list[Slug] = []
     equipment: list[LocalizedText] = []
     inputs: list[LocalizedText] = []
