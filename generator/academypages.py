@@ -81,6 +81,7 @@ def lesson(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     lessons = tree.lessons
     index = next(i for i, item in enumerate(lessons) if item.id == lesson_id)
     current = lessons[index]
+    module_of = tree.module_of(lesson_id)
     tracks = []
     for track in current.audio:
         found = academy_files.link(site, track.src)
@@ -115,7 +116,30 @@ def lesson(r: Renderer, spec: PageSpec) -> dict[str, Any]:
             spec,
             (r.msg("nav.academy", lang), r.plan.url("academy", "", lang)),
             (tree.course.title, r.plan.url("course", course_id, lang)),
+            (module_of.title, r.plan.url("module", f"{course_id}/{module_of.id}", lang)),
             (current.title, spec.url),
+        ),
+    }
+
+
+def module(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    """A module of a course: its lessons, and the modules before and after it."""
+    course_id, module_id = spec.key.split("/")
+    tree = r.site.courses[course_id]
+    index = next(i for i, m in enumerate(tree.modules) if m.module.id == module_id)
+    branch = tree.modules[index]
+    return {
+        "tree": tree,
+        "course": tree.course,
+        "branch": branch,
+        "position": index + 1,
+        "previous": tree.modules[index - 1] if index > 0 else None,
+        "next": tree.modules[index + 1] if index + 1 < len(tree.modules) else None,
+        "breadcrumbs": r.crumb(
+            spec,
+            (r.msg("nav.academy", spec.lang), r.plan.url("academy", "", spec.lang)),
+            (tree.course.title, r.plan.url("course", course_id, spec.lang)),
+            (branch.module.title, spec.url),
         ),
     }
 

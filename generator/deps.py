@@ -332,6 +332,11 @@ def _course(fp: Fingerprints, spec: PageSpec) -> Tokens:
     yield from academy.lesson_hashes(fp.site, spec.key).values()
 
 
+@depends("module")
+def _module(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    yield fp.course(spec.key.split("/")[0])  # the course's outline: its modules and lessons
+
+
 @depends("lesson")
 def _lesson(fp: Fingerprints, spec: PageSpec) -> Tokens:
     site = fp.site

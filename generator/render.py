@@ -524,6 +524,11 @@ def _lesson(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     return academypages.lesson(r, spec)
 
 
+@view("module")
+def _module(r: Renderer, spec: PageSpec) -> dict[str, Any]:
+    return academypages.module(r, spec)
+
+
 @view("attestation")
 def _attestation(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     return academypages.attestation(r, spec)

@@ -215,6 +215,17 @@ def plan(site: Site, report: ErrorReport) -> Plan:
                 "attestation.html",
                 f"academy/{course_id}/course.yaml",
             )
+        for branch in tree.modules:
+            module_id = branch.module.id
+            add(
+                "module",
+                f"{course_id}/{module_id}",
+                entity_languages(site, branch.module.title),
+                # Under modules/: a module and a lesson may share an id.
+                f"academy/{course_id}/modules/{module_id}/",
+                "module.html",
+                f"academy/{course_id}/{module_id}/module.yaml",
+            )
         for lesson in tree.lessons:
             module = tree.module_of(lesson.id)
             add(

@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode
 
@@ -426,3 +427,29 @@ def test_a_changed_lesson_text_renders_the_pages_that_carry_its_hash(minimal_sit
     fresh = minimal_site.parent / "fresh"
     build(minimal_site, fresh, search=False, incremental=False)
     assert snapshot(output) == snapshot(fresh)
+
+
+@pytest.mark.parametrize("lang", ["ar", "fr"])
+def test_every_module_has_a_page_with_its_lessons_in_order(
+    sample_build: tuple[BuildResult, Path], lang: str
+) -> None:
+    result, output = sample_build
+    site = result.site
+    assert site is not None
+    for course_id, tree in site.courses.items():
+        course_url = f"/{lang}/academy/{course_id}/"
+        for n, branch in enumerate(tree.modules):
+            url = f"{course_url}modules/{branch.module.id}/"
+            page = HTMLParser((output / url.strip("/") / "index.html").read_text("utf-8"))
+            assert branch.module.title.resolve(lang)[0] in page.css_first("h1").text()
+            lessons = [a.attributes["href"] for a in page.css("ol.lessons a")]
+            assert lessons == [f"{course_url}{lesson.id}/" for lesson in branch.lessons]
+            following = page.css_first("a[rel=next]")
+            if n + 1 < len(tree.modules):
+                assert following is not None
+                assert following.attributes["href"] == (
+                    f"{course_url}modules/{tree.modules[n + 1].module.id}/"
+                )
+            # Each of its lessons leads back to it in the breadcrumbs.
+            lesson = HTMLParser((output / lessons[0].strip("/") / "index.html").read_text("utf-8"))
+            assert url in [a.attributes.get("href") for a in lesson.css("a")]

@@ -79,6 +79,8 @@ def expected_counts(site: Site) -> Counter[tuple[str, str]]:
         add("course", 1, translated(tree.course.title.languages()))
         if tree.course.certificate.enabled:
             add("attestation", 1, translated(tree.course.title.languages()))
+        for branch in tree.modules:
+            add("module", 1, translated(branch.module.title.languages()))
         for lesson in tree.lessons:
             add("lesson", 1, translated(lesson.title.languages()))
     for page in site.pages.values():

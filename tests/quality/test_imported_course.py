@@ -32,7 +32,7 @@ def test_imported_course_pages_are_valid_and_accessible(minimal_site: Path) -> N
         for lang in ("ar", "fr")
         for page in (output / lang / "academy" / COURSE).rglob("*.html")
     )
-    assert len(pages) == 12  # the course page and 5 lessons, in two languages
+    assert len(pages) == 18  # the course page, its 3 modules and 5 lessons, in two languages
     assert vnu_errors(pages) == []
     paths = [
         f"/{lang}/academy/{COURSE}/{lesson}"
