@@ -494,44 +494,15 @@ def _product(r: Renderer, spec: PageSpec) -> dict[str, Any]:
     }
 
 
-@view("projects", "projects_facet")
-def _projects(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    return ideapages.listing(r, spec)
-
-
-@view("projects_data")
-def _projects_data(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    return ideapages.data(r, spec)
-
-
-@view("project")
-def _project(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    return ideapages.idea(r, spec)
-
-
-@view("academy", "academy_filter")
-def _academy(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    return academypages.catalogue(r, spec)
-
-
-@view("course")
-def _course(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    return academypages.course(r, spec)
-
-
-@view("lesson")
-def _lesson(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    return academypages.lesson(r, spec)
-
-
-@view("module")
-def _module(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    return academypages.module(r, spec)
-
-
-@view("attestation")
-def _attestation(r: Renderer, spec: PageSpec) -> dict[str, Any]:
-    return academypages.attestation(r, spec)
+# Pages whose context is made by their own module, registered as they are.
+view("projects", "projects_facet")(ideapages.listing)
+view("projects_data")(ideapages.data)
+view("project")(ideapages.idea)
+view("academy", "academy_filter")(academypages.catalogue)
+view("course")(academypages.course)
+view("lesson")(academypages.lesson)
+view("module")(academypages.module)
+view("attestation")(academypages.attestation)
 
 
 @view("page")
