@@ -33,7 +33,7 @@ from .catalogue import CatalogueSource
 from .database import DATABASE_THREADS, make_engine, migrate
 from .errors import ApiError
 from .messages import from_accept_language
-from .payments import StripeCheckout, make_client
+from .payments import from_settings
 from .ratelimit import RateLimiter
 from .service import CheckoutService
 from .settings import Settings
@@ -89,13 +89,7 @@ def create_app(
     if run_migrations:
         migrate(engine)
     catalogue = catalogue or CatalogueSource(settings.site)
-    payments = None
-    if settings.card_payments:
-        assert settings.stripe_secret_key and settings.stripe_webhook_secret
-        client = stripe_client or make_client(
-            settings.stripe_secret_key.reveal(), settings.stripe_api_base
-        )
-        payments = StripeCheckout(client, settings.stripe_webhook_secret.reveal())
+    payments = from_settings(settings, stripe_client)
     service = CheckoutService(settings, engine, catalogue, payments, clock)
     limiter = RateLimiter(settings.order_rate_per_minute, settings.order_burst)
     site_origin = _origin(settings.site_url or catalogue.current.base_url)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import NoResultFound
 
 from .catalogue import CatalogueError, CatalogueSource
 from .database import make_engine, migrate, token_key
-from .payments import StripeCheckout, make_client
+from .payments import StripeCheckout, from_settings
 from .refunds import refund_order, refund_suborders
 from .settings import Settings, SettingsError
 from .store import OrderStore
@@ -137,10 +137,7 @@ def _serve(settings: Settings, host: str, port: int, workers: int) -> int:
 
 def _orders(settings: Settings, args: argparse.Namespace) -> int:
     engine = make_engine(settings.database_url)
-    payments = None
-    if settings.stripe_secret_key and settings.stripe_webhook_secret:
-        client = make_client(settings.stripe_secret_key.reveal(), settings.stripe_api_base)
-        payments = StripeCheckout(client, settings.stripe_webhook_secret.reveal())
+    payments = from_settings(settings)
     try:
         migrate(engine)
         return _order_command(OrderStore(engine, token_key(engine)), payments, args)

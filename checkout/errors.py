@@ -7,13 +7,9 @@ is sent, in the order's language (checkout/messages.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from .messages import say
-
-# A value of a message that depends on the language: a product's name, an amount.
-Localized = Callable[[str], str]
 
 
 class ApiError(Exception):
@@ -27,7 +23,7 @@ class ApiError(Exception):
         *,
         key: str | None = None,
         headers: dict[str, str] | None = None,
-        **values: Any,
+        **values: Any,  # a value may depend on the language: a function of it (a name, an amount)
     ) -> None:
         super().__init__(code)
         self.status = status

@@ -287,11 +287,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "{field} : ce n'est pas une adresse e-mail ; corrigez-la ou laissez le champ vide.",
         "ar": "{field}: ليس بريدا إلكترونيا صالحا؛ صححه أو اتركه فارغا.",
     },
-    "invalid.lang": {
-        "en": "{field}: must be one of: {expected}.",
-        "fr": "{field} : doit être l'une de ces valeurs : {expected}.",
-        "ar": "{field}: يجب أن يكون إحدى القيم: {expected}.",
-    },
     "invalid.other": {
         "en": "{field}: not valid.",
         "fr": "{field} : non valide.",

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 import stripe
 
 from .pricing import Quote
+from .settings import Settings
 
 STRIPE_LOCALES = {"en": "en"}  # every other language of the site: "fr"
 DELIVERY_LABEL = {
@@ -127,6 +128,18 @@ class StripeCheckout:
         """The event, if ``signature`` is Stripe's over exactly these bytes and recent (5 min);
         raises ``ValueError`` or ``stripe.SignatureVerificationError`` otherwise."""
         return self.client.construct_event(payload, signature, self._webhook_secret)
+
+
+def from_settings(
+    settings: Settings, client: stripe.StripeClient | None = None
+) -> StripeCheckout | None:
+    """Card payment as the settings configure it, or None when they leave it off."""
+    key, secret = settings.stripe_secret_key, settings.stripe_webhook_secret
+    if not key or not secret:  # Settings.check refuses a key without its webhook secret
+        return None
+    return StripeCheckout(
+        client or make_client(key.reveal(), settings.stripe_api_base), secret.reveal()
+    )
 
 
 def make_client(secret_key: str, api_base: str | None = None) -> stripe.StripeClient:

@@ -68,7 +68,11 @@ def quote(catalogue: Catalogue, request: OrderRequest, card_payments: bool) -> Q
     lang = request.lang or catalogue.languages[0]
     if lang not in catalogue.languages:
         raise ApiError(
-            422, "invalid", "lang", key="invalid.lang", expected=", ".join(catalogue.languages)
+            422,
+            "invalid",
+            "lang",
+            key="invalid.literal_error",
+            expected=", ".join(catalogue.languages),
         )
     region = request.buyer.region
     if region not in catalogue.regions:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -70,9 +70,6 @@ class Settings:
     @property
     def card_payments(self) -> bool:
         return bool(self.stripe_secret_key)
-
-    def with_(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
