@@ -82,7 +82,8 @@ def measure_page(site: Path, path: str) -> PageBudget:
 
 def key_pages(site: Path) -> list[str]:
     """Home, market, the first product and cooperative, the first course and its first lesson,
-    the first project idea and the statistics page (each by folder name), in ar and fr."""
+    the first project idea, the statistics page and the "sell with us" form (each by folder
+    name), in ar and fr."""
     fr = site / "fr"
     product = sorted((fr / "products").iterdir())[0].name
     coop = sorted((fr / "cooperatives").iterdir())[0].name
@@ -106,6 +107,7 @@ def key_pages(site: Path) -> list[str]:
         f"academy/{course.name}/{lesson}/",
         f"projects/{idea}/",
         "stats/",
+        "sell/",
     )
     return [f"/{lang}/{path}" for lang in ("ar", "fr") for path in paths]
 

@@ -253,12 +253,15 @@ def catalogue() -> dict[str, Any]:
         for i in range(SKUS)
     }
     return {
-        "schema_version": 2,
+        "schema_version": 3,
         "currency": "MAD",
         "amounts": "integer centimes, tax included",
         "languages": ["ar", "fr"],
         "base_url": "https://bench.taawun.example",
         "regions": {key: {"fr": name, "ar": name} for key, name in REGIONS.items()},
+        "provinces": {key: [] for key in REGIONS},
+        "sectors": {},
+        "categories": {},
         "skus": skus,
         "cooperatives": cooperatives,
     }

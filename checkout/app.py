@@ -32,7 +32,9 @@ from starlette.routing import Route
 from .catalogue import CatalogueSource
 from .database import DATABASE_THREADS, make_engine, migrate
 from .errors import ApiError
+from .intake import SubmissionEndpoint
 from .messages import from_accept_language
+from .moderation import ModerationQueue
 from .payments import from_settings
 from .ratelimit import RateLimiter
 from .service import CheckoutService
@@ -112,6 +114,11 @@ def create_app(
             # The last address is the one our proxy saw; those before it the client can forge.
             return forwarded.split(",")[-1].strip()
         return request.client.host if request.client else "unknown"
+
+    queue = ModerationQueue(engine, settings.var_dir)
+    take_submission = SubmissionEndpoint(
+        settings, catalogue, queue, in_turn, client_address, allowed, clock
+    )
 
     def guarded(
         handler: Callable[[Request], Awaitable[Response]],
@@ -230,6 +237,7 @@ def create_app(
         Route("/api/orders/{order_id}", guarded(order_status), methods=["GET"]),
         Route("/api/stripe/webhook", guarded(stripe_webhook), methods=["POST"]),
         Route("/api/stock", guarded(stock), methods=["GET"]),
+        Route("/api/submissions", guarded(take_submission), methods=["POST"]),
         Route("/api/health", health, methods=["GET"]),
     ]
     middleware = [
@@ -244,6 +252,7 @@ def create_app(
     app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
     app.state.service = service
     app.state.engine = engine
+    app.state.queue = queue
     return app
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class CatalogueError(RuntimeError):
@@ -73,6 +73,11 @@ class Catalogue:
     regions: dict[str, dict[str, str]]
     skus: dict[str, Sku]
     cooperatives: dict[str, Cooperative]
+    # What a submission may refer to (checkout/submissions.py): each region's provinces, the
+    # sectors' and the categories' names.
+    provinces: dict[str, tuple[str, ...]]
+    sectors: dict[str, dict[str, str]]
+    categories: dict[str, dict[str, str]]
 
     def region_name(self, region: str, lang: str) -> str:
         names = self.regions.get(region, {})
@@ -133,6 +138,9 @@ def parse(raw: bytes, origin: str = "catalogue.json") -> Catalogue:
             regions=data["regions"],
             skus=skus,
             cooperatives=cooperatives,
+            provinces={region: tuple(ids) for region, ids in data["provinces"].items()},
+            sectors=data["sectors"],
+            categories={key: entry["name"] for key, entry in data["categories"].items()},
         )
     except (KeyError, TypeError) as error:
         raise CatalogueError(f"{origin} lacks {error}; build the site again") from None

@@ -30,6 +30,86 @@ FIELDS: dict[str, dict[str, str]] = {
     "expected_total": {"en": "Total", "fr": "Total", "ar": "المجموع"},
 }
 
+# The words of a submission's fields (POST /api/submissions): a dotted path such as
+# ``product.name.fr`` is named part by part, "Produit › Nom › en français".
+SUBMISSION_WORDS: dict[str, dict[str, str]] = {
+    "submission": {"en": "Form", "fr": "Formulaire", "ar": "الاستمارة"},
+    "lang": {"en": "Language", "fr": "Langue", "ar": "اللغة"},
+    "cooperative_id": {
+        "en": "Your cooperative's id",
+        "fr": "Identifiant de votre coopérative",
+        "ar": "معرّف تعاونيتك",
+    },
+    "cooperative": {"en": "Cooperative", "fr": "Coopérative", "ar": "التعاونية"},
+    "product": {"en": "Product", "fr": "Produit", "ar": "المنتج"},
+    "photos": {"en": "Photos", "fr": "Photos", "ar": "الصور"},
+    "contact": {"en": "Person to call", "fr": "Personne à appeler", "ar": "الشخص الذي نتصل به"},
+    "consent": {"en": "Consent", "fr": "Consentement", "ar": "الموافقة"},
+    "name": {"en": "Name", "fr": "Nom", "ar": "الاسم"},
+    "summary": {"en": "Summary", "fr": "Résumé", "ar": "الملخص"},
+    "description": {"en": "Description", "fr": "Description", "ar": "الوصف"},
+    "alt": {"en": "What the photo shows", "fr": "Ce que montre la photo", "ar": "ما تُظهره الصورة"},
+    "kind": {"en": "Kind", "fr": "Type", "ar": "النوع"},
+    "register": {
+        "en": "Cooperatives register",
+        "fr": "Registre des coopératives",
+        "ar": "سجل التعاونيات",
+    },
+    "number": {"en": "Number", "fr": "Numéro", "ar": "الرقم"},
+    "court": {"en": "Court", "fr": "Tribunal", "ar": "المحكمة"},
+    "date": {"en": "Date", "fr": "Date", "ar": "التاريخ"},
+    "sector": {"en": "Sector", "fr": "Secteur", "ar": "القطاع"},
+    "region": {"en": "Region", "fr": "Région", "ar": "الجهة"},
+    "province": {"en": "Province", "fr": "Province", "ar": "الإقليم"},
+    "commune": {"en": "Commune", "fr": "Commune", "ar": "الجماعة"},
+    "founded": {"en": "Founded on", "fr": "Date de création", "ar": "تاريخ التأسيس"},
+    "members": {"en": "Members", "fr": "Membres", "ar": "الأعضاء"},
+    "total": {"en": "Total", "fr": "Total", "ar": "المجموع"},
+    "women": {"en": "Women", "fr": "Femmes", "ar": "النساء"},
+    "youth": {"en": "Young people", "fr": "Jeunes", "ar": "الشباب"},
+    "as_of": {"en": "Counted on", "fr": "Compté le", "ar": "بتاريخ"},
+    "phone": {"en": "Phone", "fr": "Téléphone", "ar": "الهاتف"},
+    "whatsapp": {"en": "WhatsApp", "fr": "WhatsApp", "ar": "واتساب"},
+    "email": {"en": "E-mail", "fr": "E-mail", "ar": "البريد الإلكتروني"},
+    "languages": {"en": "Languages", "fr": "Langues", "ar": "اللغات"},
+    "role": {"en": "Role", "fr": "Fonction", "ar": "الصفة"},
+    "delivery": {"en": "Delivery", "fr": "Livraison", "ar": "التوصيل"},
+    "zones": {"en": "Delivery area", "fr": "Zone de livraison", "ar": "منطقة التوصيل"},
+    "fee": {"en": "Delivery fee", "fr": "Frais de livraison", "ar": "رسوم التوصيل"},
+    "free_from": {"en": "Free from", "fr": "Offerte à partir de", "ar": "مجانا ابتداء من"},
+    "cod": {"en": "Cash on delivery", "fr": "Paiement à la livraison", "ar": "الأداء عند التسليم"},
+    "cod_max": {
+        "en": "Cash on delivery up to",
+        "fr": "Paiement à la livraison jusqu'à",
+        "ar": "الأداء عند التسليم حتى",
+    },
+    "pickup": {"en": "Pick-up", "fr": "Retrait sur place", "ar": "الاستلام من عين المكان"},
+    "lead_time_days": {"en": "Lead time (days)", "fr": "Délai (jours)", "ar": "المدة (بالأيام)"},
+    "category": {"en": "Category", "fr": "Catégorie", "ar": "الصنف"},
+    "price": {"en": "Price", "fr": "Prix", "ar": "الثمن"},
+    "net_quantity": {"en": "Net quantity", "fr": "Quantité nette", "ar": "الكمية الصافية"},
+    "value": {"en": "Amount", "fr": "Valeur", "ar": "القيمة"},
+    "unit": {"en": "Unit", "fr": "Unité", "ar": "الوحدة"},
+    "availability": {"en": "Availability", "fr": "Disponibilité", "ar": "التوفر"},
+    "stock": {"en": "Stock", "fr": "Stock", "ar": "المخزون"},
+    "season": {"en": "Season", "fr": "Saison", "ar": "الموسم"},
+    "weight_g": {"en": "Weight (g)", "fr": "Poids (g)", "ar": "الوزن (غ)"},
+    "shelf_life_days": {
+        "en": "Shelf life (days)",
+        "fr": "Durée de conservation (jours)",
+        "ar": "مدة الصلاحية (بالأيام)",
+    },
+    "onssa_number": {"en": "ONSSA number", "fr": "Numéro ONSSA", "ar": "رقم أونسا"},
+    "tags": {"en": "Keywords", "fr": "Mots-clés", "ar": "الكلمات المفتاحية"},
+    "ar": {"en": "in Arabic", "fr": "en arabe", "ar": "بالعربية"},
+    "fr": {"en": "in French", "fr": "en français", "ar": "بالفرنسية"},
+    "zgh": {"en": "in Amazigh", "fr": "en amazighe", "ar": "بالأمازيغية"},
+    "en": {"en": "in English", "fr": "en anglais", "ar": "بالإنجليزية"},
+    # A list's n-th entry (from 1), and a photo.
+    "item": {"en": "no. {n}", "fr": "n° {n}", "ar": "رقم {n}"},
+    "photo": {"en": "Photo {n}", "fr": "Photo {n}", "ar": "الصورة {n}"},
+}
+
 MESSAGES: dict[str, dict[str, str]] = {
     # The request as a whole.
     "origin_not_allowed": {
@@ -209,6 +289,212 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "{field}: تعذر فتح صفحة الأداء بالبطاقة؛ لم يُقتطع أي مبلغ وعادت المنتجات "
         "للبيع. أعد المحاولة أو اختر الأداء عند التسليم.",
     },
+    # The "sell with us" form (POST /api/submissions). ``{field}`` names the field in words.
+    "submission.origin_not_allowed": {
+        "en": "Listings are proposed through the site's form only.",
+        "fr": "Les produits se proposent uniquement par le formulaire du site.",
+        "ar": "تُقترح المنتجات عبر استمارة الموقع فقط.",
+    },
+    "submission.too_many_requests": {
+        "en": "Several forms were already sent from this connection; wait {minutes} min and "
+        "send it again. Nothing you typed is lost if you keep this page open.",
+        "fr": "Plusieurs formulaires ont déjà été envoyés depuis cette connexion ; attendez "
+        "{minutes} min et renvoyez-le. Rien n'est perdu si vous gardez cette page ouverte.",
+        "ar": "أُرسلت عدة استمارات من هذا الاتصال؛ انتظر {minutes} دقيقة ثم أعد الإرسال. لن "
+        "يضيع شيء مما كتبته إذا أبقيت هذه الصفحة مفتوحة.",
+    },
+    "submission.unsupported_media_type": {
+        "en": "Send the form as multipart/form-data, with the photos as files.",
+        "fr": "Envoyez le formulaire en multipart/form-data, avec les photos en fichiers.",
+        "ar": "أرسل الاستمارة بصيغة multipart/form-data، مع الصور كملفات.",
+    },
+    "submission.too_large": {
+        "en": "The form and its photos come to more than {megabytes} MB; send fewer or "
+        "smaller photos.",
+        "fr": "Le formulaire et ses photos dépassent {megabytes} Mo ; envoyez moins de photos "
+        "ou des photos plus petites.",
+        "ar": "حجم الاستمارة وصورها أكبر من {megabytes} ميغابايت؛ أرسل صورا أقل أو أصغر.",
+    },
+    "submission.bad_form": {
+        "en": "The form could not be read (broken multipart data); reload the page and send "
+        "it again.",
+        "fr": "Le formulaire n'a pas pu être lu (données multipart abîmées) ; rechargez la page "
+        "et renvoyez-le.",
+        "ar": "تعذرت قراءة الاستمارة (بيانات multipart تالفة)؛ أعد تحميل الصفحة وأرسلها من جديد.",
+    },
+    "submission.missing_part": {
+        "en": "{field}: missing from the request; send the form's data as the `submission` "
+        "part (JSON text).",
+        "fr": "{field} : absent de la requête ; envoyez les données du formulaire dans la "
+        "partie `submission` (texte JSON).",
+        "ar": "{field}: غير موجود في الطلب؛ أرسل بيانات الاستمارة في الجزء `submission` (نص JSON).",
+    },
+    "submission.text_too_large": {
+        "en": "{field}: the texts come to more than {kilobytes} KB; shorten the descriptions.",
+        "fr": "{field} : les textes dépassent {kilobytes} Ko ; raccourcissez les descriptions.",
+        "ar": "{field}: النصوص أكبر من {kilobytes} كيلوبايت؛ اختصر الأوصاف.",
+    },
+    "submission.malformed_json": {
+        "en": "{field}: not valid JSON; reload the page and send the form again.",
+        "fr": "{field} : ce n'est pas du JSON valide ; rechargez la page et renvoyez le "
+        "formulaire.",
+        "ar": "{field}: ليس JSON صالحا؛ أعد تحميل الصفحة وأرسل الاستمارة من جديد.",
+    },
+    "submission.not_object": {
+        "en": "{field}: must be a JSON object with named fields.",
+        "fr": "{field} : doit être un objet JSON avec des champs nommés.",
+        "ar": "{field}: يجب أن يكون كائن JSON بحقول مسماة.",
+    },
+    "submission.too_many_photos": {
+        "en": "{field}: at most {max} photos; remove the extra ones.",
+        "fr": "{field} : {max} photos au plus ; retirez celles en trop.",
+        "ar": "{field}: {max} صور على الأكثر؛ احذف الزائدة.",
+    },
+    "submission.photo_count": {
+        "en": "{field}: {described} photos are described but {sent} files were sent. Give "
+        "each photo its description, and each description its photo.",
+        "fr": "{field} : {described} photos sont décrites mais {sent} fichiers ont été envoyés. "
+        "Donnez à chaque photo sa description, et à chaque description sa photo.",
+        "ar": "{field}: وُصفت {described} صور لكن أُرسل {sent} ملفات. أعط كل صورة وصفها، وكل "
+        "وصف صورته.",
+    },
+    "submission.photo_type": {
+        "en": "{field}: this file is not a JPEG, PNG or WebP photo. Choose a photo taken "
+        "with a phone or a camera.",
+        "fr": "{field} : ce fichier n'est pas une photo JPEG, PNG ou WebP. Choisissez une photo "
+        "prise avec un téléphone ou un appareil photo.",
+        "ar": "{field}: هذا الملف ليس صورة JPEG أو PNG أو WebP. اختر صورة ملتقطة بالهاتف أو "
+        "بآلة التصوير.",
+    },
+    "submission.photo_too_large": {
+        "en": "{field}: larger than {megabytes} MB; choose a smaller photo, or send it "
+        "from the phone's gallery (which makes it smaller).",
+        "fr": "{field} : plus de {megabytes} Mo ; choisissez une photo plus petite, ou "
+        "envoyez-la depuis la galerie du téléphone (qui la réduit).",
+        "ar": "{field}: أكبر من {megabytes} ميغابايت؛ اختر صورة أصغر، أو أرسلها من معرض "
+        "صور الهاتف (الذي يصغّرها).",
+    },
+    "submission.photo_too_many_pixels": {
+        "en": "{field}: more than {megapixels} megapixels; choose a smaller photo.",
+        "fr": "{field} : plus de {megapixels} mégapixels ; choisissez une photo plus petite.",
+        "ar": "{field}: أكثر من {megapixels} ميغابكسل؛ اختر صورة أصغر.",
+    },
+    "submission.unknown_cooperative": {
+        "en": "{field}: no cooperative with this id on the site. Copy it from your "
+        "cooperative's page address, or fill in your cooperative's details instead.",
+        "fr": "{field} : aucune coopérative n'a cet identifiant sur le site. Copiez-le depuis "
+        "l'adresse de la page de votre coopérative, ou remplissez plutôt ses informations.",
+        "ar": "{field}: لا توجد تعاونية بهذا المعرّف في الموقع. انسخه من عنوان صفحة تعاونيتك، "
+        "أو املأ معلومات تعاونيتك بدلا منه.",
+    },
+    "submission.unknown_choice": {
+        "en": "{field}: not one of the site's choices; choose one from the list.",
+        "fr": "{field} : ce n'est pas un des choix du site ; choisissez dans la liste.",
+        "ar": "{field}: ليس من اختيارات الموقع؛ اختر من القائمة.",
+    },
+    "submission.unknown_province": {
+        "en": "{field}: not a province of the region you chose; choose one from the list, "
+        "or change the region.",
+        "fr": "{field} : ce n'est pas une province de la région choisie ; choisissez dans la "
+        "liste, ou changez de région.",
+        "ar": "{field}: ليس إقليما من الجهة التي اخترتها؛ اختر من القائمة أو غيّر الجهة.",
+    },
+    "submission.consent": {
+        "en": "{field}: tick the box that agrees to us keeping this listing and calling "
+        "you back about it (law 09-08).",
+        "fr": "{field} : cochez la case qui accepte que nous gardions cette proposition et "
+        "vous rappelions à son sujet (loi 09-08).",
+        "ar": "{field}: ضع علامة في خانة الموافقة على حفظ هذا الاقتراح والاتصال بك بشأنه "
+        "(القانون 09-08).",
+    },
+    "submission.cooperative_choice": {
+        "en": "{field}: give either the id of your cooperative already on the site, or its "
+        "details, not both.",
+        "fr": "{field} : donnez soit l'identifiant de votre coopérative déjà présente sur le "
+        "site, soit ses informations, pas les deux.",
+        "ar": "{field}: أعط إما معرّف تعاونيتك الموجودة في الموقع، وإما معلوماتها، لا الاثنين.",
+    },
+    "submission.unknown_field": {
+        "en": "{field}: not a field of the form; remove it.",
+        "fr": "{field} : ce champ n'existe pas dans le formulaire ; retirez-le.",
+        "ar": "{field}: هذا الحقل غير موجود في الاستمارة؛ احذفه.",
+    },
+    "submission.too_short": {
+        "en": "{field}: add at least {min_length}.",
+        "fr": "{field} : ajoutez-en au moins {min_length}.",
+        "ar": "{field}: أضف {min_length} على الأقل.",
+    },
+    "submission.too_long": {
+        "en": "{field}: at most {max_length}; remove some.",
+        "fr": "{field} : {max_length} au plus ; retirez-en.",
+        "ar": "{field}: {max_length} على الأكثر؛ احذف بعضها.",
+    },
+    "submission.list_type": {
+        "en": "{field}: must be a list.",
+        "fr": "{field} : doit être une liste.",
+        "ar": "{field}: يجب أن يكون قائمة.",
+    },
+    "submission.number": {
+        "en": "{field}: must be a number, like 250.",
+        "fr": "{field} : doit être un nombre, par exemple 250.",
+        "ar": "{field}: يجب أن يكون عددا، مثل 250.",
+    },
+    "submission.greater_than": {
+        "en": "{field}: must be more than {gt}.",
+        "fr": "{field} : doit être supérieur à {gt}.",
+        "ar": "{field}: يجب أن يكون أكبر من {gt}.",
+    },
+    "submission.less_than": {
+        "en": "{field}: must be less than {lt}.",
+        "fr": "{field} : doit être inférieur à {lt}.",
+        "ar": "{field}: يجب أن يكون أصغر من {lt}.",
+    },
+    "submission.date": {
+        "en": "{field}: not a date; write it as year-month-day, like 2024-03-15.",
+        "fr": "{field} : ce n'est pas une date ; écrivez-la année-mois-jour, par exemple "
+        "2024-03-15.",
+        "ar": "{field}: ليس تاريخا؛ اكتبه سنة-شهر-يوم، مثل 2024-03-15.",
+    },
+    "submission.slug": {
+        "en": "{field}: not a valid id; use lower-case letters a-z, digits and single "
+        "hyphens, like argan-tamanar.",
+        "fr": "{field} : identifiant non valide ; utilisez des minuscules a-z, des chiffres et "
+        "des tirets simples, comme argan-tamanar.",
+        "ar": "{field}: معرّف غير صالح؛ استعمل حروفا لاتينية صغيرة a-z وأرقاما وشرطات مفردة، "
+        "مثل argan-tamanar.",
+    },
+    "submission.money": {
+        "en": '{field}: not an amount in dirhams; write it like "120.00".',
+        "fr": '{field} : ce n\'est pas un montant en dirhams ; écrivez-le comme "120.00".',
+        "ar": '{field}: ليس مبلغا بالدرهم؛ اكتبه هكذا "120.00".',
+    },
+    "submission.control_character": {
+        "en": "{field}: this text holds an invisible control character; type it again "
+        "instead of pasting it.",
+        "fr": "{field} : ce texte contient un caractère de contrôle invisible ; tapez-le à "
+        "nouveau au lieu de le coller.",
+        "ar": "{field}: يحتوي هذا النص على حرف تحكم غير مرئي؛ اكتبه من جديد بدل لصقه.",
+    },
+    "submission.phone": {
+        "en": "{field}: write the number with +212 and no spaces, like +212612345678.",
+        "fr": "{field} : écrivez le numéro avec +212 et sans espaces, comme +212612345678.",
+        "ar": "{field}: اكتب الرقم مع +212 وبدون مسافات، مثل +212612345678.",
+    },
+    "submission.members": {
+        "en": "{field}: more than the total number of members; correct one of the two.",
+        "fr": "{field} : plus que le nombre total de membres ; corrigez l'un des deux.",
+        "ar": "{field}: أكثر من العدد الإجمالي للأعضاء؛ صحح أحد الرقمين.",
+    },
+    "submission.duplicate": {
+        "en": "{field}: the same value is listed twice; remove one.",
+        "fr": "{field} : la même valeur figure deux fois ; retirez-en une.",
+        "ar": "{field}: القيمة نفسها مذكورة مرتين؛ احذف إحداهما.",
+    },
+    "submission.zones": {
+        "en": '{field}: write "national", or list the regions you deliver to.',
+        "fr": '{field} : écrivez "national", ou la liste des régions où vous livrez.',
+        "ar": '{field}: اكتب "national"، أو قائمة الجهات التي توصلون إليها.',
+    },
     # A field that does not have the right form (pydantic's error types).
     "invalid.missing": {
         "en": "{field}: required.",
@@ -320,7 +606,27 @@ def field_name(field: str | None, lang: str) -> str:
     if line:
         return FIELDS["line"][lang].format(n=int(line.group(1)) + 1)
     names = FIELDS.get(field)
-    return names[lang] if names else field
+    if names:
+        return names[lang]
+    return submission_field_name(field, lang)
+
+
+def submission_field_name(field: str, lang: str) -> str:
+    """``photos.0.alt.fr`` → "Photo 1 › Ce que montre la photo › en français". A part the
+    catalogue does not know (a misspelt key) is shown as sent, in quotes, cut to 60 characters."""
+    words: list[str] = []
+    parts = field.split(".")
+    for i, part in enumerate(parts):
+        if part.isdigit():
+            kind = "photo" if i == 1 and parts[0] == "photos" else "item"
+            if kind == "photo":
+                words.pop()  # "Photo 2" replaces "Photos"
+            words.append(SUBMISSION_WORDS[kind][lang].format(n=int(part) + 1))
+        elif part in SUBMISSION_WORDS:
+            words.append(SUBMISSION_WORDS[part][lang])
+        else:
+            words.append(f"«{part[:60]}»")
+    return " › ".join(words)
 
 
 def money(centimes: int, lang: str) -> str:

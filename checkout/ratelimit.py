@@ -38,3 +38,11 @@ class RateLimiter:
                 self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 3600}
                 self._last_prune = now
         return wait
+
+    def refund(self, client: str) -> None:
+        """Give back the request ``allow`` just counted: it was refused for a reason the
+        sender can correct (a person fixing a form is not a flood)."""
+        with self._lock:
+            if client in self._buckets:
+                tokens, seen = self._buckets[client]
+                self._buckets[client] = (min(self.burst, tokens + 1), seen)

@@ -131,6 +131,30 @@ order_history = Table(
     Column("note", Text),
 )
 
+# Listings proposed through the "sell with us" form, waiting for the office's decision
+# (checkout/moderation.py). `data` is the validated submission as the content files write it;
+# `contact` is the person to call back, kept apart because it is never published; `client` is a
+# keyed hash of the sender's address (to see a flood from one place), never the address.
+submissions = Table(
+    "submissions",
+    metadata,
+    Column("reference", String(20), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("lang", String(8), nullable=False),
+    Column("cooperative_id", String(120)),
+    Column("title", String(300), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("contact", Text, nullable=False),
+    Column("photo_count", Integer, nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("decided_at", DateTime(timezone=True)),
+    Column("reason", Text),
+    Column("content_paths", Text),
+    CheckConstraint("status IN ('pending', 'accepted', 'rejected')", name="status_known"),
+    Index("ix_submissions_status_created", "status", "created_at"),
+)
+
 # Stripe events already processed: the primary key makes each one count once.
 stripe_events = Table(
     "stripe_events",

@@ -66,6 +66,15 @@ class Settings:
     max_body_bytes: int = 16_384
     max_lines: int = 50
     catalogue_check_seconds: float = 30.0
+    # The "sell with us" form (POST /api/submissions): photos and the moderation queue's rows
+    # point into this folder ({var_dir}/submissions/<reference>/).
+    var_dir: Path = Path("var")
+    # Submissions per client address: bursts of `burst`, then `rate` an hour (5 per 10 minutes).
+    submission_rate_per_hour: float = 30.0
+    submission_burst: int = 5
+    max_submission_bytes: int = 30 * 1024 * 1024  # the whole multipart request
+    max_photo_bytes: int = 8 * 1024 * 1024
+    max_photo_pixels: int = 40_000_000
 
     @property
     def card_payments(self) -> bool:
@@ -84,6 +93,8 @@ class Settings:
         for name, attr in text.items():
             if env.get(name):
                 values[attr] = env[name]
+        if env.get("TAAWUN_VAR_DIR"):
+            values["var_dir"] = Path(env["TAAWUN_VAR_DIR"])
         for name, attr in {
             "STRIPE_SECRET_KEY": "stripe_secret_key",
             "STRIPE_WEBHOOK_SECRET": "stripe_webhook_secret",
@@ -102,6 +113,11 @@ class Settings:
             "TAAWUN_MAX_BODY_BYTES": ("max_body_bytes", int),
             "TAAWUN_MAX_LINES": ("max_lines", int),
             "TAAWUN_CATALOGUE_CHECK_SECONDS": ("catalogue_check_seconds", float),
+            "TAAWUN_SUBMISSION_RATE_PER_HOUR": ("submission_rate_per_hour", float),
+            "TAAWUN_SUBMISSION_BURST": ("submission_burst", int),
+            "TAAWUN_MAX_SUBMISSION_BYTES": ("max_submission_bytes", int),
+            "TAAWUN_MAX_PHOTO_BYTES": ("max_photo_bytes", int),
+            "TAAWUN_MAX_PHOTO_PIXELS": ("max_photo_pixels", int),
         }
         for name, (attr, kind) in numbers.items():
             if env.get(name):

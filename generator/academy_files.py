@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 
 from .errors import ErrorReport, Severity
 from .loader import Body, Sourced
+from .messages import N_
 from .models import Lesson
 from .site import Site
 from .yamlsource import KeyPath
@@ -94,17 +95,21 @@ def check(
                     report.add(
                         src.at(*where, "bytes"),
                         "audio-bytes",
-                        f"`bytes` says {track.bytes} but `{track.src}` has {actual} bytes",
-                        f"write `bytes: {actual}` (the page shows it before anyone downloads)",
+                        "`bytes` says {said} but `{src}` has {actual} bytes",
+                        "write `bytes: {actual}` (the page shows it before anyone downloads)",
                         Severity.WARNING,
+                        said=track.bytes,
+                        src=track.src,
+                        actual=actual,
                     )
             if track.transcript and track.transcript not in bodies.get(("lesson", key), {}):
                 report.add(
                     src.at(*where, "transcript"),
                     "transcript-missing",
-                    f"the transcript is the lesson's text in `{track.transcript}`, "
-                    f"but `{key[-1]}.{track.transcript}.md` does not exist",
-                    f"write `{key[-1]}.{track.transcript}.md` or remove `transcript`",
+                    "the transcript is the lesson's text in `{lang}`, but `{file}` does not exist",
+                    "write `{file}` or remove `transcript`",
+                    lang=track.transcript,
+                    file=f"{key[-1]}.{track.transcript}.md",
                 )
         for j, download in enumerate(lesson.downloads):
             keys = ("downloads", j, "src")
@@ -126,32 +131,44 @@ def _check_file(
         report.add(
             src.at(*keys),
             "file-outside-content",
-            f"the {what} `{path}` is outside the content folder",
+            N_("the audio file `{path}` is outside the content folder")
+            if what == "audio"
+            else N_("the download `{path}` is outside the content folder"),
             "put it under content/media/ and write its path from there, like `media/academy/x.mp3`",
+            path=path,
         )
         return False
     if rel.suffix.lower() not in allowed:
         report.add(
             src.at(*keys),
             f"{what}-type",
-            f"`{path}` is not a supported {what} type",
-            "use one of " + ", ".join(sorted(allowed)),
+            N_("`{path}` is not a supported audio type")
+            if what == "audio"
+            else N_("`{path}` is not a supported download type"),
+            "use one of {expected}",
+            path=path,
+            expected=", ".join(sorted(allowed)),
         )
         return False
     if not target.is_file():
         report.add(
             src.at(*keys),
             "file-missing",
-            f"the {what} `{path}` does not exist",
+            N_("the audio file `{path}` does not exist")
+            if what == "audio"
+            else N_("the download `{path}` does not exist"),
             "check the spelling of the path; it starts from the content folder, like `media/…`",
+            path=path,
         )
         return False
     if target.stat().st_size > LARGE_FILE:
         report.add(
             src.at(*keys),
             "file-large",
-            f"`{path}` is {target.stat().st_size // (1024 * 1024)} MB: heavy for a phone plan",
+            "`{path}` is {size} MB: heavy for a phone plan",
             "make it smaller (audio: mono, 32–48 kbit/s is enough for speech)",
             Severity.WARNING,
+            path=path,
+            size=target.stat().st_size // (1024 * 1024),
         )
     return True

@@ -12,7 +12,9 @@ from typing import Any, cast
 from . import academy_files, bodymedia, images
 from .errors import ErrorReport, Severity, SourceLocation
 from .ideas import LISTING_FOLDERS
+from .images import ImageIssue
 from .loader import Body, Content, Sourced
+from .messages import N_, Msg, Value
 from .models import (
     Category,
     Cooperative,
@@ -46,6 +48,22 @@ REFERENCE_KINDS = {
     "funding source": "funding",
     "cooperative": "cooperative",
     "course": "course",
+}
+# Per kind of reference, whole sentences (the words agree in gender in Arabic and French).
+UNKNOWN_REFERENCE = {
+    "region": (N_("unknown region `{value}`"), N_("use the id of an existing region")),
+    "sector": (N_("unknown sector `{value}`"), N_("use the id of an existing sector")),
+    "category": (N_("unknown category `{value}`"), N_("use the id of an existing category")),
+    "label": (N_("unknown label `{value}`"), N_("use the id of an existing label")),
+    "funding source": (
+        N_("unknown funding source `{value}`"),
+        N_("use the id of an existing funding source"),
+    ),
+    "cooperative": (
+        N_("unknown cooperative `{value}`"),
+        N_("use the id of an existing cooperative"),
+    ),
+    "course": (N_("unknown course `{value}`"), N_("use the id of an existing course")),
 }
 
 
@@ -82,12 +100,14 @@ class _Checker:
         self.modules = {k: cast(Sourced[Module], v) for k, v in ents["module"].items()}
         self.lessons = {k: cast(Sourced[Lesson], v) for k, v in ents["lesson"].items()}
         self.trees: dict[str, CourseTree] = {}
-        self._image_issues: dict[str, list[tuple[str, str, str, Severity]]] = {}
+        self._image_issues: dict[str, list[ImageIssue]] = {}
 
     # -- helpers -------------------------------------------------------------------------------
 
-    def error(self, where: SourceLocation, code: str, message: str, hint: str = "") -> None:
-        self.report.add(where, code, message, hint)
+    def error(
+        self, where: SourceLocation, code: str, message: str, hint: str = "", **values: Value
+    ) -> None:
+        self.report.add(where, code, message, hint, Severity.ERROR, **values)
 
     def ref(
         self, src: Sourced[Any], keys: KeyPath, value: str, table: dict[str, Any], what: str
@@ -97,10 +117,11 @@ class _Checker:
         if (REFERENCE_KINDS[what], (value,)) in self.c.failed:
             return False  # its own file already reported why it could not be read
         close = difflib.get_close_matches(value, list(table), n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else f"use the id of an existing {what}"
-        self.error(
-            src.at(*keys), f"unknown-{what.replace(' ', '-')}", f"unknown {what} `{value}`", hint
-        )
+        message, hint = UNKNOWN_REFERENCE[what]
+        if close:
+            hint = N_("did you mean `{close}`?")
+        code = f"unknown-{what.replace(' ', '-')}"
+        self.error(src.at(*keys), code, message, hint, value=value, close=close[0] if close else "")
         return False
 
     def _unique_products(
@@ -113,16 +134,20 @@ class _Checker:
                 self.error(
                     src.at("cooperative"),
                     "wrong-folder",
-                    f"this product says `cooperative: {product.cooperative}` but sits in the folder `{folder}`",
-                    f"move it to products/{product.cooperative}/ or correct `cooperative`",
+                    "this product says `cooperative: {cooperative}` but sits in the folder `{folder}`",
+                    "move it to products/{cooperative}/ or correct `cooperative`",
+                    cooperative=product.cooperative,
+                    folder=folder,
                 )
             if product.id in products:
                 first = products[product.id]
                 self.error(
                     src.at("id"),
                     "duplicate-id",
-                    f"the product id `{product.id}` is already used by {first.path}",
+                    "the product id `{id}` is already used by {path}",
                     "product ids are unique across the whole site: choose another id and file name",
+                    id=product.id,
+                    path=first.path,
                 )
                 continue
             products[product.id] = cast(Sourced[Product], src)
@@ -160,8 +185,11 @@ class _Checker:
                     self.error(
                         src.at("province"),
                         "unknown-province",
-                        f"`{coop.province}` is not a province of the region `{coop.region}`",
-                        "use one of: " + ", ".join(provinces),
+                        "`{province}` is not a province of the region `{region}`",
+                        "use one of: {expected}",
+                        province=coop.province,
+                        region=coop.region,
+                        expected=", ".join(provinces),
                     )
             if isinstance(coop.delivery.zones, list):
                 for i, zone in enumerate(coop.delivery.zones):
@@ -172,25 +200,30 @@ class _Checker:
                     src, ("labels", i, "valid_until"), claim.valid_until, claim.label
                 )
             if coop.onssa and coop.onssa.valid_until:
-                self._check_validity(src, ("onssa", "valid_until"), coop.onssa.valid_until, "ONSSA")
+                onssa = Msg(N_("ONSSA"))
+                self._check_validity(src, ("onssa", "valid_until"), coop.onssa.valid_until, onssa)
             for i, program in enumerate(coop.programs):
                 self.ref(src, ("programs", i), program, self.funding, "funding source")
 
-    def _check_validity(self, src: Sourced[Any], keys: KeyPath, until: date, what: str) -> None:
+    def _check_validity(self, src: Sourced[Any], keys: KeyPath, until: date, what: Value) -> None:
         if until < self.today:
             self.error(
                 src.at(*keys),
                 "expired",
-                f"the {what} certificate expired on {until.isoformat()}",
+                "the {what} certificate expired on {date}",
                 "renew it and write the new certificate number and date, or remove the claim",
+                what=what,
+                date=until.isoformat(),
             )
         elif until - self.today <= timedelta(days=EXPIRY_WARNING_DAYS):
             self.report.add(
                 src.at(*keys),
                 "expires-soon",
-                f"the {what} certificate expires on {until.isoformat()}",
+                "the {what} certificate expires on {date}",
                 "ask the certifier for the renewal now so the label stays on the site",
                 Severity.WARNING,
+                what=what,
+                date=until.isoformat(),
             )
 
     def _check_products(self) -> None:
@@ -214,26 +247,33 @@ class _Checker:
                     self.error(
                         src.at("labels", i),
                         "label-category",
-                        f"the label `{label}` does not cover the category `{product.category}`",
+                        "the label `{label}` does not cover the category `{category}`",
                         "a label applies only to the products in its specification; remove it here "
                         "or, if the specification covers it, add the category to the label in "
                         "data/labels.yaml",
+                        label=label,
+                        category=product.category,
                     )
                 claim = claims.get(label)
                 if claim is None and coop_src is not None:
                     self.error(
                         src.at("labels", i),
                         "unverified-label",
-                        f"the label `{label}` is not among the cooperative's certified labels",
-                        f"add it with its certificate number and validity under `labels` in "
-                        f"{coop_src.path}, or remove it here",
+                        "the label `{label}` is not among the cooperative's certified labels",
+                        "add it with its certificate number and validity under `labels` in "
+                        "{path}, or remove it here",
+                        label=label,
+                        path=coop_src.path,
                     )
                 elif claim is not None and claim.valid_until < self.today:
                     self.error(
                         src.at("labels", i),
                         "expired",
-                        f"the certificate for `{label}` expired on {claim.valid_until.isoformat()}",
-                        f"renew it in {coop_src.path if coop_src else 'the cooperative file'} or remove the label",
+                        "the certificate for `{label}` expired on {date}",
+                        "renew it in {path} or remove the label",
+                        label=label,
+                        date=claim.valid_until.isoformat(),
+                        path=coop_src.path if coop_src else Msg(N_("the cooperative file")),
                     )
 
     def _check_food(self, src: Sourced[Product], coop_src: Sourced[Cooperative] | None) -> None:
@@ -264,8 +304,10 @@ class _Checker:
                     self.error(
                         src.at(*keys),
                         "duplicate-sku",
-                        f"the SKU `{sku}` is already used by the product `{owners[sku]}`",
+                        "the SKU `{sku}` is already used by the product `{owner}`",
                         "every SKU must be unique across the site",
+                        sku=sku,
+                        owner=owners[sku],
                     )
                 owners.setdefault(sku, src.item.id)
 
@@ -276,8 +318,9 @@ class _Checker:
                 self.error(
                     src.at("id"),
                     "reserved-id",
-                    f"`{idea.id}` is taken by the idea bank's listings",
+                    "`{id}` is taken by the idea bank's listings",
                     "choose another id (and file name) for this idea",
+                    id=idea.id,
                 )
             self.ref(src, ("sector",), idea.sector, self.sectors, "sector")
             for i, region in enumerate(idea.regions):
@@ -300,16 +343,20 @@ class _Checker:
                     self.error(
                         src.at("modules", i),
                         "unknown-module",
-                        f"there is no module `{module_id}` in this course",
-                        f"create academy/{course_id}/{module_id}/module.yaml or remove it from `modules`",
+                        "there is no module `{module}` in this course",
+                        "create academy/{course}/{module}/module.yaml or remove it from `modules`",
+                        module=module_id,
+                        course=course_id,
                     )
                     continue
                 if module_src.item.id != module_id:
                     self.error(
                         module_src.at("id"),
                         "id-mismatch",
-                        f"the id `{module_src.item.id}` does not match the folder `{module_id}`",
-                        f"change the id to `{module_id}`",
+                        "the id `{id}` does not match the folder `{folder}`",
+                        "change the id to `{folder}`",
+                        id=module_src.item.id,
+                        folder=module_id,
                     )
                 lessons: list[Lesson] = []
                 for j, lesson_id in enumerate(module_src.item.lessons):
@@ -321,16 +368,21 @@ class _Checker:
                         self.error(
                             module_src.at("lessons", j),
                             "unknown-lesson",
-                            f"there is no lesson `{lesson_id}` in this module",
-                            f"create academy/{course_id}/{module_id}/{lesson_id}.yaml or remove it",
+                            "there is no lesson `{lesson}` in this module",
+                            "create academy/{course}/{module}/{lesson}.yaml or remove it",
+                            lesson=lesson_id,
+                            course=course_id,
+                            module=module_id,
                         )
                         continue
                     if lesson_id in seen_lessons:
                         self.error(
                             module_src.at("lessons", j),
                             "duplicate-id",
-                            f"the lesson id `{lesson_id}` is already used in module `{seen_lessons[lesson_id]}`",
+                            "the lesson id `{lesson}` is already used in module `{module}`",
                             "lesson ids are unique within a course",
+                            lesson=lesson_id,
+                            module=seen_lessons[lesson_id],
                         )
                         continue
                     seen_lessons[lesson_id] = module_id
@@ -349,7 +401,10 @@ class _Checker:
                     lesson_src.at("id"),
                     "unlisted-lesson",
                     "this lesson is not listed in its module.yaml, so nobody could reach it",
-                    f"add `{key[2]}` to `lessons` in academy/{key[0]}/{key[1]}/module.yaml",
+                    "add `{lesson}` to `lessons` in academy/{course}/{module}/module.yaml",
+                    lesson=key[2],
+                    course=key[0],
+                    module=key[1],
                 )
 
     def _check_bodies(self) -> None:
@@ -371,8 +426,11 @@ class _Checker:
                         self.error(
                             SourceLocation(src.path, 1, 1),
                             "missing-body",
-                            f"the {'Arabic' if lang == 'ar' else 'French'} text is missing",
-                            f"create `{stem}.{lang}.md` next to this file",
+                            N_("the Arabic text is missing")
+                            if lang == "ar"
+                            else N_("the French text is missing"),
+                            "create `{file}` next to this file",
+                            file=f"{stem}.{lang}.md",
                         )
 
     def _check_images(self) -> None:
@@ -392,47 +450,46 @@ class _Checker:
         found = self._image_issues.get(image.src)
         if found is None:
             found = self._image_issues[image.src] = self._image_file_issues(image, root)
-        for code, message, hint, severity in found:
-            self.report.add(src.at(*keys), code, message, hint, severity)
+        self.report.extend(issue.at(src.at(*keys)) for issue in found)
 
-    def _image_file_issues(self, image: Image, root: Any) -> list[tuple[str, str, str, Severity]]:
-        issues: list[tuple[str, str, str, Severity]] = []
+    def _image_file_issues(self, image: Image, root: Any) -> list[ImageIssue]:
         rel = PurePosixPath(image.src)
         target = (root / rel).resolve()
+        values = {"src": image.src}
         if rel.is_absolute() or not target.is_relative_to(root):
-            issues.append(
-                (
+            return [
+                ImageIssue(
                     "image-outside-content",
-                    f"the image `{image.src}` is outside the content folder",
-                    "put the image under content/media/ and write its path from there, like `media/products/x.jpg`",
-                    Severity.ERROR,
+                    N_("the image `{src}` is outside the content folder"),
+                    N_(
+                        "put the image under content/media/ and write its path from there, like `media/products/x.jpg`"
+                    ),
+                    values=values,
                 )
-            )
-            return issues
+            ]
         if rel.suffix.lower() not in IMAGE_SUFFIXES:
-            issues.append(
-                (
+            return [
+                ImageIssue(
                     "image-type",
-                    f"`{image.src}` is not a supported image type",
-                    "use a .jpg, .png, .webp or .svg file",
-                    Severity.ERROR,
+                    N_("`{src}` is not a supported image type"),
+                    N_("use a .jpg, .png, .webp or .svg file"),
+                    values=values,
                 )
-            )
-        elif not target.is_file():
-            issues.append(
-                (
+            ]
+        if not target.is_file():
+            return [
+                ImageIssue(
                     "image-missing",
-                    f"the image `{image.src}` does not exist",
-                    "check the spelling of the path; it starts from the content folder, like `media/…`",
-                    Severity.ERROR,
+                    N_("the image `{src}` does not exist"),
+                    N_(
+                        "check the spelling of the path; it starts from the content folder, like `media/…`"
+                    ),
+                    values=values,
                 )
-            )
-        else:
-            # What the file really is (not what its name says), its size and pixel count: header
-            # only, so `taawun check` stays fast; damaged pixel data is found when encoding.
-            for issue in images.check_file(target, image.src):
-                issues.append((issue.code, issue.message, issue.hint, issue.severity))
-        return issues
+            ]
+        # What the file really is (not what its name says), its size and pixel count: header
+        # only, so `taawun check` stays fast; damaged pixel data is found when encoding.
+        return images.check_file(target, image.src)
 
     # -- result --------------------------------------------------------------------------------
 

@@ -19,10 +19,11 @@ from urllib.parse import quote, unquote
 
 from markupsafe import escape
 
-from .errors import ErrorReport, Severity, SourceLocation
-from .images import RASTER_SUFFIXES, ImageError, ImageStore, check_file
+from .errors import ErrorReport, SourceLocation
+from .images import RASTER_SUFFIXES, ImageError, ImageIssue, ImageStore, check_file
 from .loader import Body
 from .markdown import MEDIA_PREFIX, tokens
+from .messages import N_
 from .site import Site
 
 IMAGE_SUFFIXES = frozenset({*RASTER_SUFFIXES, ".svg"})
@@ -118,41 +119,43 @@ def check(
     for body in _lesson_bodies(bodies.items()):
         for ref in refs(body.text()):
             where = SourceLocation(body.path, ref.line, 1)
-            for code, message, hint, severity in _issues(base, ref):
-                report.add(where, code, message, hint, severity)
+            report.extend(issue.at(where) for issue in _issues(base, ref))
 
 
-def _issues(base: Path, ref: MediaRef) -> list[tuple[str, str, str, Severity]]:
+def _issues(base: Path, ref: MediaRef) -> list[ImageIssue]:
     what = "image" if ref.image else "file"
+    values = {"src": ref.src}
     normal = posixpath.normpath(ref.src)
     if not normal.startswith(MEDIA_PREFIX):
-        return [
-            (
-                f"{what}-outside-media",
-                f"the {what} `{ref.src}` is outside content/media/",
-                "put it under content/media/ and write its path from there, like `media/academy/x.png`",
-                Severity.ERROR,
-            )
-        ]
+        outside = (
+            N_("the image `{src}` is outside content/media/")
+            if ref.image
+            else N_("the file `{src}` is outside content/media/")
+        )
+        hint = N_(
+            "put it under content/media/ and write its path from there, like `media/academy/x.png`"
+        )
+        return [ImageIssue(f"{what}-outside-media", outside, hint, values=values)]
     if ref.image and PurePosixPath(normal).suffix.lower() not in IMAGE_SUFFIXES:
         return [
-            (
+            ImageIssue(
                 "image-type",
-                f"`{ref.src}` is not a supported image type",
-                "use a .jpg, .png, .webp or .svg file",
-                Severity.ERROR,
+                N_("`{src}` is not a supported image type"),
+                N_("use a .jpg, .png, .webp or .svg file"),
+                values=values,
             )
         ]
     target = base / normal
     if not target.is_file():
-        return [
-            (
-                f"{what}-missing",
-                f"the {what} `{ref.src}` does not exist",
-                "check the spelling of the path; it starts from the content folder, like `media/…`",
-                Severity.ERROR,
-            )
-        ]
+        missing = (
+            N_("the image `{src}` does not exist")
+            if ref.image
+            else N_("the file `{src}` does not exist")
+        )
+        hint = N_(
+            "check the spelling of the path; it starts from the content folder, like `media/…`"
+        )
+        return [ImageIssue(f"{what}-missing", missing, hint, values=values)]
     if PurePosixPath(normal).suffix.lower() not in IMAGE_SUFFIXES:
         return []
-    return [(i.code, i.message, i.hint, i.severity) for i in check_file(target, ref.src)]
+    return check_file(target, ref.src)

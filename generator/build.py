@@ -40,6 +40,7 @@ from .loader import ParseCache, load
 from .parallel import PageWriter, default_jobs, render_pages
 from .postbuild import robots, sitemap_names, sitemaps
 from .render import Renderer
+from .schemas import KINDS, SCHEMA_FOLDER, references_of, schema_files
 from .search import build_search_index
 from .site import Site
 from .theme import Theme
@@ -247,6 +248,10 @@ def _extras(site: Site, pages: Plan, theme: Theme, renderer: Renderer, writer: P
     for name, text in sitemaps(site, pages).items():
         writer.write(name, text)
     writer.write("robots.txt", robots(site))
+    # The content files' JSON Schemas, for editors (yaml-language-server) and the sell form; not
+    # pages, so not in the sitemap. Rewritten only when their bytes change (the ids did).
+    for name, text in schema_files(references_of(site), base_url=site.config.base_url).items():
+        writer.write(f"{SCHEMA_FOLDER}/{name}", text)
     writer.write(
         "_headers",
         headers_file(
@@ -258,6 +263,7 @@ def _extras(site: Site, pages: Plan, theme: Theme, renderer: Renderer, writer: P
 def _files(digests: dict[str, str], media: list[str], theme: Theme, pages: Plan) -> set[str]:
     """Every file a build writes (but the search index, which is rebuilt as a whole)."""
     files = set(digests) | set(media) | set(EXTRA_FILES) | set(sitemap_names(pages))
+    files |= {f"{SCHEMA_FOLDER}/{kind}.schema.json" for kind in KINDS}
     files |= {asset.output for asset in theme.assets.values()}
     return files
 

@@ -11,7 +11,9 @@ from .site import Site
 from .urls import Plan
 
 # 2: adds `base_url` and `regions` (the buyer's region decides which cooperatives deliver).
-SCHEMA_VERSION = 2
+# 3: adds `provinces`, `sectors` and `categories` (the "sell with us" form's references, which
+#    the checkout service checks before a submission enters the moderation queue).
+SCHEMA_VERSION = 3
 
 
 def _text(value: LocalizedText) -> dict[str, str]:
@@ -31,6 +33,12 @@ def build_catalogue(site: Site, plan: Plan) -> dict[str, Any]:
         "regions": {
             region.id: _text(region.name)
             for region in sorted(site.regions.values(), key=lambda r: r.order)
+        },
+        "provinces": {region.id: list(region.provinces) for region in site.regions.values()},
+        "sectors": {sector.id: _text(sector.name) for sector in site.sectors.values()},
+        "categories": {
+            category.id: {"name": _text(category.name), "kind": category.kind}
+            for category in site.categories.values()
         },
         "skus": dict(sorted(skus.items())),
         "cooperatives": {coop.id: cooperative_entry(coop) for coop in site.cooperatives.values()},

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .build import BuildResult, build, check
 from .errors import BuildFailed
+from .messages import LANGUAGES, N_, default_language, render
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -27,10 +28,12 @@ def _parser() -> argparse.ArgumentParser:
         "--output", type=Path, default=Path("public"), help="output folder (default: public)"
     )
     _build_options(p)
+    _lang_option(p)
 
     p = commands.add_parser("check", help="validate the content; write nothing")
     p.add_argument("--content", type=Path, default=Path("content"))
     p.add_argument("--format", choices=["text", "json", "github"], default="text")
+    _lang_option(p)
 
     p = commands.add_parser("serve", help="build, serve on localhost and rebuild on change")
     p.add_argument("--content", type=Path, default=Path("content"))
@@ -58,6 +61,18 @@ def _parser() -> argparse.ArgumentParser:
     from .importers.cli import add_commands as add_import_commands
 
     add_import_commands(commands)
+    from .contribute.cli import add_commands as add_submissions_commands
+
+    add_submissions_commands(commands)
+    from .schemacli import add_command as add_schema_command
+
+    add_schema_command(commands)
+    from .cms import add_command as add_cms_command
+
+    add_cms_command(commands)
+    from .scaffold.cli import add_commands as add_new_command
+
+    add_new_command(commands)
     return parser
 
 
@@ -66,6 +81,16 @@ def _jobs(value: str) -> int:
     if jobs < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return jobs
+
+
+def _lang_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=None,
+        help="language of the messages about the content: ar, fr or en (default: TAAWUN_LANG, "
+        "else the locale in LC_ALL/LC_MESSAGES/LANG if it is Arabic or French, else en)",
+    )
 
 
 def _build_options(p: argparse.ArgumentParser) -> None:
@@ -103,33 +128,60 @@ def main(argv: list[str] | None = None) -> int:
         from checkout.cli import run
 
         return run(args)
+    if args.command == "schema":
+        from .schemacli import run as run_schema
+
+        return run_schema(args)
     if args.command == "import":
         from .importers.cli import run as run_import
 
         return run_import(args)
+    if args.command == "submissions":
+        from .contribute.cli import run as run_submissions
+
+        return run_submissions(args)
+    if args.command == "cms":
+        from .cms import run as run_cms
+
+        return run_cms(args)
+    if args.command == "new":
+        from .scaffold.cli import run as run_new
+
+        return run_new(args)
     if args.command == "search-index":
         return _search_index(args.output, args.shard_pages, args.jobs)
     if not args.content.is_dir():
         print(f"taawun: the content folder {args.content} does not exist", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "check":
-        return _check(args.content, args.format)
+        return _check(args.content, args.format, args.lang or default_language())
     if args.command == "build":
-        return _build(args.content, args.output, args.jobs, args.cache, not args.clean, args.search)
+        return _build(
+            args.content,
+            args.output,
+            args.jobs,
+            args.cache,
+            not args.clean,
+            args.search,
+            args.lang or default_language(),
+        )
     from .serve import serve
 
     return serve(args.content, args.output, args.host, args.port)
 
 
-def _check(content: Path, style: str) -> int:
+def _check(content: Path, style: str, lang: str = "en") -> int:
     result = check(content)
-    text = result.report.format(style)
+    text = result.report.format(style, lang)
     if style == "json":
         print(text)
     elif text:
         print(text, file=sys.stderr if style == "text" else sys.stdout)
     if style == "text" and not result.report.has_errors:
-        print(f"✓ {content}: no errors", file=sys.stderr)
+        print(
+            "✓ " + render(N_("{content}: no errors"), {"content": str(content)}, lang),
+            file=sys.stderr,
+        )
     return EXIT_CONTENT if result.report.has_errors else EXIT_OK
 
 
@@ -140,16 +192,20 @@ def _build(
     cache: Path | None,
     incremental: bool,
     search: bool = True,
+    lang: str = "en",
 ) -> int:
     try:
         result = build(
             content, output, jobs=jobs, cache=cache, incremental=incremental, search=search
         )
     except BuildFailed as failed:
-        print(failed.report.format("text"), file=sys.stderr)
-        print(f"✗ nothing was written; {output} is unchanged", file=sys.stderr)
+        print(failed.report.format("text", lang), file=sys.stderr)
+        unchanged = render(
+            N_("nothing was written; {output} is unchanged"), {"output": str(output)}, lang
+        )
+        print(f"✗ {unchanged}", file=sys.stderr)
         return EXIT_CONTENT
-    print(summary(result, output))
+    print(summary(result, output, lang))
     return EXIT_OK
 
 
@@ -173,8 +229,8 @@ def _search_index(output: Path, shard_pages: int | None, jobs: int) -> int:
     return EXIT_OK
 
 
-def summary(result: BuildResult, output: Path) -> str:
-    lines = [w.as_text() for w in result.report.warnings]
+def summary(result: BuildResult, output: Path, lang: str = "en") -> str:
+    lines = [w.as_text(lang) for w in result.report.warnings]
     lines.append(
         "phase timings: "
         + ", ".join(f"{stage} {seconds * 1000:.0f} ms" for stage, seconds in result.timings)

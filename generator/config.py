@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
-from pydantic_core import PydanticCustomError
 
-from .models.common import LANGUAGES, LocalizedText, Strict
+from .models.common import LANGUAGES, LocalizedText, Strict, content_error
 
 Language = Literal["ar", "fr", "zgh", "en"]
 
@@ -36,17 +35,18 @@ class SiteConfig(Strict):
     def _languages_consistent(self) -> SiteConfig:
         for lang in ("ar", "fr"):
             if lang not in self.languages:
-                raise PydanticCustomError(
+                raise content_error(
                     "languages",
                     "`languages` must include `{lang}`",
-                    {"lang": lang, "hint": "Arabic and French are required on every site"},
+                    "Arabic and French are required on every site",
+                    lang=lang,
                 )
         for lang in self.partial_languages:
             if lang not in self.languages:
-                raise PydanticCustomError(
+                raise content_error(
                     "languages",
                     "`partial_languages` lists `{lang}`, which is not in `languages`",
-                    {"lang": lang},
+                    lang=lang,
                 )
         return self
 

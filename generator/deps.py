@@ -20,7 +20,17 @@ from typing import TypeVar
 
 from jinja2 import Environment, meta
 
-from . import academy, academy_files, bodymedia, i18n, ideas, offline, regionfigures, stats
+from . import (
+    academy,
+    academy_files,
+    bodymedia,
+    i18n,
+    ideas,
+    offline,
+    regionfigures,
+    sellform,
+    stats,
+)
 from .images import ImageStore
 from .models import Cooperative, Product
 from .render import REGION_PREVIEW
@@ -395,6 +405,14 @@ def _cart(fp: Fingerprints, spec: PageSpec) -> Tokens:
     # site.yaml (the checkout URL), the data files (the regions of the order form) and the
     # pages (privacy) are site-wide inputs
     yield from ()
+
+
+@depends("sell", "sell_schema")
+def _sell(fp: Fingerprints, spec: PageSpec) -> Tokens:
+    # The form's labels and hints are the schema's texts (YAML beside the code, which the code
+    # digest leaves out) and its first step lists the cooperatives by name.
+    yield from (_file_digest(p) for p in sorted((GENERATOR / "schema_text").glob("*.yaml")))
+    yield from sellform.fingerprint_parts(fp.site)
 
 
 @depends("not_found")

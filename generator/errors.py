@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+
+from .messages import N_, Value, isolate, render
 
 
 class Severity(StrEnum):
@@ -33,34 +35,60 @@ class SourceLocation:
 
 @dataclass(frozen=True)
 class Problem:
+    """One problem. ``template`` and ``hint_template`` are English templates with ``{name}``
+    placeholders filled from ``values``; they are translated only when shown (``text(lang)``)."""
+
     location: SourceLocation
     code: str
-    message: str
-    hint: str = ""
+    template: str
+    hint_template: str = ""
     severity: Severity = Severity.ERROR
+    values: Mapping[str, Value] = field(default_factory=dict, hash=False)
 
-    def as_text(self) -> str:
-        label = "" if self.severity is Severity.ERROR else "warning: "
-        tail = f" — {self.hint}" if self.hint else ""
-        return f"{self.location}: {label}{self.message}{tail}"
+    @property
+    def message(self) -> str:
+        """The message in English (what the tests and the developer server show)."""
+        return self.message_in("en")
 
-    def as_dict(self) -> dict[str, object]:
+    @property
+    def hint(self) -> str:
+        return self.hint_in("en")
+
+    def message_in(self, lang: str) -> str:
+        return render(self.template, self.values, lang)
+
+    def hint_in(self, lang: str) -> str:
+        return render(self.hint_template, self.values, lang)
+
+    def text(self, lang: str = "en") -> str:
+        """Message and hint in ``lang``, as one line (without the location)."""
+        message, hint = self.message_in(lang), self.hint_in(lang)
+        if self.severity is Severity.WARNING:
+            message = render(N_("warning: {message}"), {"message": message}, lang)
+        return isolate(message, lang) + (f" — {isolate(hint, lang)}" if hint else "")
+
+    def as_text(self, lang: str = "en") -> str:
+        return f"{self.location}: {self.text(lang)}"
+
+    def as_dict(self, lang: str = "en") -> dict[str, object]:
+        # No bidi controls here: a program reading JSON shows the text in its own direction.
         return {
             "path": self.location.path,
             "line": self.location.line,
             "col": self.location.col,
             "severity": str(self.severity),
             "code": self.code,
-            "message": self.message,
-            "hint": self.hint,
+            "message": self.message_in(lang),
+            "hint": self.hint_in(lang),
         }
 
-    def as_github(self) -> str:
+    def as_github(self, lang: str = "en") -> str:
         # Workflow commands need %, CR and LF escaped in the message, plus , and : in properties.
         def prop(value: str) -> str:
             return _gh_escape(value).replace(":", "%3A").replace(",", "%2C")
 
-        text = self.message + (f" — {self.hint}" if self.hint else "")
+        message, hint = self.message_in(lang), self.hint_in(lang)
+        text = isolate(message, lang) + (f" — {isolate(hint, lang)}" if hint else "")
         loc = self.location
         return (
             f"::{'error' if self.severity is Severity.ERROR else 'warning'} "
@@ -86,8 +114,10 @@ class ErrorReport:
         message: str,
         hint: str = "",
         severity: Severity = Severity.ERROR,
+        **values: Value,
     ) -> None:
-        self.problems.append(Problem(location, code, message, hint, severity))
+        """``message`` and ``hint`` are English templates; ``values`` fill their placeholders."""
+        self.problems.append(Problem(location, code, message, hint, severity, values))
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.problems.extend(problems)
@@ -96,6 +126,7 @@ class ErrorReport:
         return iter(self.sorted())
 
     def sorted(self) -> list[Problem]:
+        # By the English message, so the order is the same in every language.
         return sorted(self.problems, key=lambda p: (p.location, p.code, p.message))
 
     @property
@@ -110,16 +141,18 @@ class ErrorReport:
     def has_errors(self) -> bool:
         return any(p.severity is Severity.ERROR for p in self.problems)
 
-    def format(self, style: str = "text") -> str:
+    def format(self, style: str = "text", lang: str = "en") -> str:
         problems = self.sorted()
         if style == "json":
-            return json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2)
+            return json.dumps([p.as_dict(lang) for p in problems], ensure_ascii=False, indent=2)
         if style == "github":
-            return "\n".join(p.as_github() for p in problems)
-        lines = [p.as_text() for p in problems]
+            return "\n".join(p.as_github(lang) for p in problems)
+        lines = [p.as_text(lang) for p in problems]
         n_err, n_warn = len(self.errors), len(self.warnings)
         if n_err or n_warn:
-            lines.append(f"{n_err} error(s), {n_warn} warning(s)")
+            counts = {"errors": n_err, "warnings": n_warn}
+            summary = render(N_("{errors} error(s), {warnings} warning(s)"), counts, lang)
+            lines.append(isolate(summary, lang))
         return "\n".join(lines)
 
 

@@ -26,16 +26,17 @@ import tempfile
 import threading
 import warnings
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from .errors import BuildFailed, ErrorReport, Severity, SourceLocation, display_path
+from .errors import BuildFailed, ErrorReport, Problem, Severity, SourceLocation, display_path
+from .messages import N_, Msg, Value, render
 from .models.common import images_in
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ URL_FOLDER = "media/_v"  # variants, sharded by the first two hex digits of the 
 # pixels" (see _open_header), so a hostile or absurd file is refused before it is decoded.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
-_REDO = "export it again from the phone or camera as JPEG or PNG"
+_REDO = N_("export it again from the phone or camera as JPEG or PNG")
 _PIL_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
 
 
@@ -79,41 +80,62 @@ _PIL_DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, st
 
 @dataclass(frozen=True)
 class ImageIssue:
-    """What is wrong with one image file, in plain words (the location is added by the caller)."""
+    """What is wrong with one image file, in plain words (the location is added by the caller).
+
+    ``message`` and ``hint`` are English templates filled from ``values`` (see generator.messages).
+    """
 
     code: str
     message: str
     hint: str
     severity: Severity = Severity.ERROR
+    values: Mapping[str, Value] = field(default_factory=dict, hash=False)
+
+    def at(self, location: SourceLocation) -> Problem:
+        return Problem(location, self.code, self.message, self.hint, self.severity, self.values)
 
 
 class ImageError(Exception):
     """An image file that cannot be used; carries the issue to report."""
 
     def __init__(self, issue: ImageIssue) -> None:
-        super().__init__(issue.message)
+        super().__init__(render(issue.message, issue.values))
         self.issue = issue
 
 
 def _unreadable(src: str, detail: str = "") -> ImageError:
-    why = f" ({detail})" if detail else ""
-    return ImageError(
-        ImageIssue(
-            "image-unreadable",
-            f"the photo `{src}` could not be read as an image{why}: it may be damaged or not a photo at all",
-            _REDO,
+    if detail:
+        message = N_(
+            "the photo `{src}` could not be read as an image ({detail}): it may be damaged or not a photo at all"
         )
+    else:
+        message = N_(
+            "the photo `{src}` could not be read as an image: it may be damaged or not a photo at all"
+        )
+    return ImageError(
+        ImageIssue("image-unreadable", message, _REDO, values={"src": src, "detail": detail})
     )
 
 
 def _too_many_pixels(src: str, width: int | None, height: int | None, pixels: int) -> ImageError:
-    size = f"{width} × {height} px, " if width and height else ""
+    values: dict[str, Value] = {
+        "src": src,
+        "megapixels": f"{pixels / 1e6:.0f}",
+        "limit": MAX_PIXELS // 1_000_000,
+    }
+    if width and height:
+        message = N_(
+            "the photo `{src}` is too big ({width} × {height} px, {megapixels} megapixels; the limit is {limit})"
+        )
+        values.update(width=width, height=height)
+    else:
+        message = N_("the photo `{src}` is too big ({megapixels} megapixels; the limit is {limit})")
     return ImageError(
         ImageIssue(
             "image-too-many-pixels",
-            f"the photo `{src}` is too big ({size}{pixels / 1e6:.0f} megapixels; "
-            f"the limit is {MAX_PIXELS // 1_000_000})",
-            "resize it to at most 4000 px on the long side",
+            message,
+            N_("resize it to at most 4000 px on the long side"),
+            values=values,
         )
     )
 
@@ -139,12 +161,12 @@ class ImageInfo:
         return self.format != "SVG"
 
 
-def _foreign_format(head: bytes) -> str | None:
+def _foreign_format(head: bytes) -> Value | None:
     """Name formats people send that Pillow cannot read here, for a useful message."""
     if head[4:8] == b"ftyp":
         brand = head[8:12]
         if brand in {b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1"}:
-            return "HEIC (the iPhone format)"
+            return Msg(N_("HEIC (the iPhone format)"))  # words: translated when shown
         if brand in {b"avif", b"avis"}:
             return "AVIF"
     if head.startswith(b"%PDF"):
@@ -187,12 +209,13 @@ def _open_header(path: Path, src: str) -> tuple[int, int, str, int]:
     return width, height, RASTER_FORMATS[fmt], orientation
 
 
-def _wrong_type(src: str, what: str) -> ImageError:
+def _wrong_type(src: str, what: Value) -> ImageError:
     return ImageError(
         ImageIssue(
             "image-type",
-            f"`{src}` is a {what} file; photos are published from JPEG, PNG or WebP",
-            "save it as JPEG (photos), PNG (drawings) or WebP",
+            N_("`{src}` is a {what} file; photos are published from JPEG, PNG or WebP"),
+            N_("save it as JPEG (photos), PNG (drawings) or WebP"),
+            values={"src": src, "what": what},
         )
     )
 
@@ -214,8 +237,9 @@ def _svg_size(path: Path, src: str) -> tuple[int, int]:
         raise ImageError(
             ImageIssue(
                 "image-type",
-                f"`{src}` is not an SVG drawing",
-                "export the drawing again as SVG, or rename the file if it is a photo",
+                N_("`{src}` is not an SVG drawing"),
+                N_("export the drawing again as SVG, or rename the file if it is a photo"),
+                values={"src": src},
             )
         )
     attrs = tag.group(0).decode("utf-8", "replace")
@@ -259,9 +283,13 @@ def _check_cached(path: str, src: str, size: int, mtime_ns: int) -> tuple[ImageI
         return (
             ImageIssue(
                 "image-too-large",
-                f"the image `{src}` is {size / 1024 / 1024:.0f} MB; the limit is "
-                f"{MAX_BYTES // 1024 // 1024} MB",
-                "export it again as JPEG, at most 4000 px on the long side (a few MB at most)",
+                N_("the image `{src}` is {size} MB; the limit is {limit} MB"),
+                N_("export it again as JPEG, at most 4000 px on the long side (a few MB at most)"),
+                values={
+                    "src": src,
+                    "size": f"{size / 1024 / 1024:.0f}",
+                    "limit": MAX_BYTES // 1024 // 1024,
+                },
             ),
         )
     try:
@@ -272,9 +300,10 @@ def _check_cached(path: str, src: str, size: int, mtime_ns: int) -> tuple[ImageI
         return (
             ImageIssue(
                 "image-small",
-                f"the photo `{src}` is only {width} px wide and will look blurry",
-                f"use a photo at least {FALLBACK_WIDTH} px wide ({WIDTHS[-1]} px or more is best)",
+                N_("the photo `{src}` is only {width} px wide and will look blurry"),
+                N_("use a photo at least {least} px wide ({best} px or more is best)"),
                 Severity.WARNING,
+                values={"src": src, "width": width, "least": FALLBACK_WIDTH, "best": WIDTHS[-1]},
             ),
         )
     return ()
@@ -455,8 +484,9 @@ class ImageStore:
             raise ImageError(
                 ImageIssue(
                     "image-missing",
-                    f"the image `{src}` does not exist",
-                    "check the spelling of the path; it starts from the content folder",
+                    N_("the image `{src}` does not exist"),
+                    N_("check the spelling of the path; it starts from the content folder"),
+                    values={"src": src},
                 )
             ) from None
         stamp = (st.st_size, st.st_mtime_ns)
@@ -539,8 +569,9 @@ class ImageStore:
                 src = by_source[source]
                 issues[src] = ImageIssue(
                     "image-broken",
-                    f"the photo `{src}` could not be read: it may be damaged ({failure})",
+                    N_("the photo `{src}` could not be read: it may be damaged ({failure})"),
                     _REDO,
+                    values={"src": src, "failure": failure},
                 )
         self.flush()
         if issues:
@@ -600,8 +631,9 @@ class ImageStore:
     def _missing(self, src: str) -> ImageIssue:
         return ImageIssue(
             "image-missing",
-            f"the image `{src}` does not exist",
-            "check the spelling of the path; it starts from the content folder, like `media/…`",
+            N_("the image `{src}` does not exist"),
+            N_("check the spelling of the path; it starts from the content folder, like `media/…`"),
+            values={"src": src},
         )
 
     def _report(self, issues: dict[str, ImageIssue]) -> ErrorReport:
@@ -611,7 +643,7 @@ class ImageStore:
         for src, issue in issues.items():
             places = where.get(src) or [SourceLocation(display_path(self.root / src))]
             for location in places:
-                report.add(location, issue.code, issue.message, issue.hint, issue.severity)
+                report.extend([issue.at(location)])
         return report
 
 

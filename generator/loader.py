@@ -243,7 +243,8 @@ def load(
             SourceLocation(display_path(path)),
             "misplaced-file",
             "this file is not where Taawun looks",
-            what,
+            "{what}",
+            what=what,
         )
     return content
 
@@ -362,8 +363,9 @@ def _load_list(
         report.add(
             doc.locate(()),
             "not-a-list",
-            f"{path.name} must be a list of entries, each starting with `- id: …`",
+            "{file} must be a list of entries, each starting with `- id: …`",
             "see docs/content-format.md for an example",
+            file=path.name,
         )
         return items
     for index, raw in enumerate(doc.data):
@@ -379,8 +381,11 @@ def _load_list(
             report.add(
                 doc.locate((index, "id")),
                 "duplicate-id",
-                f"the id `{item_id}` is used twice in {path.name}",
-                f"the first one is at line {items[item_id].at('id').line}; give each entry its own id",
+                "the id `{id}` is used twice in {file}",
+                "the first one is at line {line}; give each entry its own id",
+                id=item_id,
+                file=path.name,
+                line=items[item_id].at("id").line,
             )
             continue
         items[item_id] = Sourced(item, doc, (index,))
@@ -400,8 +405,11 @@ def _validate_entity(
         report.add(
             doc.locate(("id",)),
             "id-mismatch",
-            f"the id `{item_id}` does not match the file name `{path.name}`",
-            f"rename the file to `{item_id}.yaml` or change the id to `{stem}`",
+            "the id `{id}` does not match the file name `{file}`",
+            "rename the file to `{id}.yaml` or change the id to `{stem}`",
+            id=item_id,
+            file=path.name,
+            stem=stem,
         )
         return None
     return Sourced(item, doc)
@@ -418,8 +426,10 @@ def _body_owner(
         report.add(
             SourceLocation(display_path(body.path)),
             "unknown-language",
-            f"`{body.lang}` in the file name is not one of the site's languages",
-            "name the file `<id>.<language>.md` with one of: " + ", ".join(languages),
+            "`{lang}` in the file name is not one of the site's languages",
+            "name the file `<id>.<language>.md` with one of: {expected}",
+            lang=body.lang,
+            expected=", ".join(languages),
         )
         return None
     owner = entity_paths.get(body.stem_path)
@@ -427,8 +437,9 @@ def _body_owner(
         report.add(
             SourceLocation(display_path(body.path)),
             "orphan-body",
-            f"there is no `{body.stem_path.name}` next to this text",
-            f"create `{body.stem_path.name}` or rename this file after an existing one",
+            "there is no `{file}` next to this text",
+            "create `{file}` or rename this file after an existing one",
+            file=body.stem_path.name,
         )
         return None
     return owner

@@ -17,6 +17,7 @@ from . import (
     offline,
     rating,
     regionfigures,
+    sellform,
     stats,
 )
 from .bodymedia import LessonMedia
@@ -503,6 +504,8 @@ view("course")(academypages.course)
 view("lesson")(academypages.lesson)
 view("module")(academypages.module)
 view("attestation")(academypages.attestation)
+view("sell")(sellform.view)
+view("sell_schema")(sellform.schema_file)
 
 
 @view("page")

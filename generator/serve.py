@@ -86,7 +86,9 @@ class DevState:
             return None
         except Exception as exc:  # a broken template must not kill the dev server
             report = ErrorReport()
-            report.add(SourceLocation("themes"), "render", f"{type(exc).__name__}: {exc}")
+            report.add(
+                SourceLocation("themes"), "render", "{error}", error=f"{type(exc).__name__}: {exc}"
+            )
             with self.lock:
                 self.errors = report
                 self.version += 1

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .messages import N_, Msg
+
 DATA_FILES = ("regions", "sectors", "categories", "labels", "funding", "sector_figures")
 MEDIA_DIR = "media"
 ENTITY_DIRS = ("cooperatives", "products", "projects", "academy", "pages")
@@ -33,7 +35,7 @@ class Discovery:
     entities: list[EntityFile] = field(default_factory=list)
     bodies: list[BodyFile] = field(default_factory=list)
     media: list[Path] = field(default_factory=list)
-    misplaced: list[tuple[Path, str]] = field(default_factory=list)  # (file, what to do)
+    misplaced: list[tuple[Path, Msg]] = field(default_factory=list)  # (file, what to do)
 
 
 def _files(folder: Path) -> Iterator[Path]:
@@ -60,9 +62,8 @@ def discover(root: Path) -> Discovery:
             found.data_files[name] = path
     for path in _files(root / "data"):
         if path.suffix != ".yaml" or path.stem not in DATA_FILES:
-            found.misplaced.append(
-                (path, "data/ holds only " + ", ".join(f"{n}.yaml" for n in DATA_FILES))
-            )
+            files = ", ".join(f"{n}.yaml" for n in DATA_FILES)
+            found.misplaced.append((path, Msg(N_("data/ holds only {files}"), {"files": files})))
     found.media.extend(_files(root / MEDIA_DIR))
     for top in ENTITY_DIRS:
         for path in _files(root / top):
@@ -76,17 +77,20 @@ def _classify(root: Path, top: str, path: Path, found: Discovery) -> None:
         name = path.name[: -len(".md")]
         stem, dot, lang = name.rpartition(".")
         if not dot:
-            found.misplaced.append(
-                (path, f"name Markdown files `<id>.<language>.md`, like `{name}.fr.md`")
-            )
+            hint = N_("name Markdown files `<id>.<language>.md`, like `{example}`")
+            found.misplaced.append((path, Msg(hint, {"example": f"{name}.fr.md"})))
             return
         found.bodies.append(BodyFile(path, path.with_name(f"{stem}.yaml"), lang))
         return
     if path.suffix == ".yml":
-        found.misplaced.append((path, f"rename it to `{path.stem}.yaml`"))
+        found.misplaced.append(
+            (path, Msg(N_("rename it to `{file}`"), {"file": f"{path.stem}.yaml"}))
+        )
         return
     if path.suffix != ".yaml":
-        found.misplaced.append((path, "only .yaml and .md files belong here; images go in media/"))
+        found.misplaced.append(
+            (path, Msg(N_("only .yaml and .md files belong here; images go in media/")))
+        )
         return
     expected = {
         "cooperatives": 1,
@@ -105,14 +109,18 @@ def _classify(root: Path, top: str, path: Path, found: Discovery) -> None:
             found.misplaced.append(
                 (
                     path,
-                    "the academy is laid out as <course>/course.yaml, "
-                    "<course>/<module>/module.yaml and <course>/<module>/<lesson>.yaml",
+                    Msg(
+                        N_(
+                            "the academy is laid out as <course>/course.yaml, "
+                            "<course>/<module>/module.yaml and <course>/<module>/<lesson>.yaml"
+                        )
+                    ),
                 )
             )
         return
     if len(rel) != expected[top]:
         where = "products/<cooperative-id>/<id>.yaml" if top == "products" else f"{top}/<id>.yaml"
-        found.misplaced.append((path, f"move it to {where}"))
+        found.misplaced.append((path, Msg(N_("move it to {where}"), {"where": where})))
         return
     kind = {
         "cooperatives": "cooperative",

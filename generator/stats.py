@@ -38,8 +38,9 @@ def check_figures(
             report.add(
                 src.at("as_of"),
                 "future-date",
-                f"`as_of` ({figure.as_of.isoformat()}) is after today",
+                "`as_of` ({date}) is after today",
                 "write the date the figure refers to, as the source gives it",
+                date=figure.as_of.isoformat(),
             )
         whole_id = figure.part_of
         if whole_id is None or (FIGURES, (whole_id,)) in failed:
@@ -51,18 +52,20 @@ def check_figures(
             report.add(
                 src.at("part_of"),
                 "unknown-figure",
-                f"`part_of` names `{whole_id}`, which is not another figure of this file",
-                f"did you mean `{close[0]}`?"
-                if close
-                else "use the id of the figure it is part of",
+                "`part_of` names `{whole}`, which is not another figure of this file",
+                "did you mean `{close}`?" if close else "use the id of the figure it is part of",
+                whole=whole_id,
+                close=close[0] if close else "",
             )
         elif figure.value > whole.item.value:
             report.add(
                 src.at("value"),
                 "part-larger-than-whole",
-                f"{figure.value} is larger than `{whole_id}` ({whole.item.value}), "
-                "which it is part of",
+                "{value} is larger than `{whole}` ({whole_value}), which it is part of",
                 "check both numbers against the source",
+                value=figure.value,
+                whole=whole_id,
+                whole_value=whole.item.value,
             )
 
 

@@ -28,6 +28,7 @@ RESERVED_TOP = {
     "order",
     "pagefind",
     "offline",
+    "sell",
 }
 
 
@@ -254,6 +255,8 @@ def plan(site: Site, report: ErrorReport) -> Plan:
         add("facets", f"{category}/{region}", full, path, "data.json", "products/")
     add("cart", "", full, "cart/", "cart.html", "theme")
     add("order", "", full, "order/", "order.html", "theme")
+    add("sell", "", full, "sell/", "sell.html", "theme")  # the submission form (sellform.py)
+    add("sell_schema", "", full, "sell/schema.json", "data.json", "theme")
     default = site.config.default_language
     for coop_id in site.cooperatives:  # the cart's view of the catalogue (catalogue.py)
         result.add(
@@ -299,7 +302,8 @@ def _check_collisions(site: Site, result: Plan, report: ErrorReport) -> None:
         report.add(
             SourceLocation(display_path(site.content_root / spec.source)),
             "url-collision",
-            f"two pages would be written to {spec.url}: this one and the one from "
-            f"{display_path(site.content_root / first.source)}",
+            "two pages would be written to {url}: this one and the one from {other}",
             "rename one of them (change its id and file name)",
+            url=spec.url,
+            other=display_path(site.content_root / first.source),
         )

@@ -10,27 +10,44 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .errors import Problem
-from .models.common import LANGUAGES
+from .messages import N_, Msg, Value
+from .models.common import HINT_KEY, LANGUAGES, MESSAGE_KEY
 from .yamlsource import KeyPath, YamlDocument
 
+# pydantic's error kinds for a wrong type → what the key needs, in words (translated when shown).
 _KIND_WORDS = {
-    "string_type": "a text",
-    "int_type": "a whole number",
-    "int_parsing": "a whole number",
-    "int_from_float": "a whole number",
-    "float_type": "a number",
-    "float_parsing": "a number",
-    "bool_type": "true or false",
-    "bool_parsing": "true or false",
-    "list_type": "a list",
-    "dict_type": "a group of keys (a mapping)",
-    "model_type": "a group of keys (a mapping)",
-    "model_attributes_type": "a group of keys (a mapping)",
-    "date_type": "a date like 2025-12-31",
-    "date_parsing": "a date like 2025-12-31",
-    "date_from_datetime_parsing": "a date like 2025-12-31",
-    "date_from_datetime_inexact": "a date like 2025-12-31",
+    "string_type": N_("a text"),
+    "int_type": N_("a whole number"),
+    "int_parsing": N_("a whole number"),
+    "int_from_float": N_("a whole number"),
+    "float_type": N_("a number"),
+    "float_parsing": N_("a number"),
+    "bool_type": N_("true or false"),
+    "bool_parsing": N_("true or false"),
+    "list_type": N_("a list"),
+    "dict_type": N_("a group of keys (a mapping)"),
+    "model_type": N_("a group of keys (a mapping)"),
+    "model_attributes_type": N_("a group of keys (a mapping)"),
+    "date_type": N_("a date like 2025-12-31"),
+    "date_parsing": N_("a date like 2025-12-31"),
+    "date_from_datetime_parsing": N_("a date like 2025-12-31"),
+    "date_from_datetime_inexact": N_("a date like 2025-12-31"),
 }
+# pydantic's range errors ("Input should be greater than 0"), as templates of their ctx values.
+_RANGES = {
+    "greater_than": N_(
+        "`{where}` is out of range: input should be greater than {gt}, not `{value}`"
+    ),
+    "greater_than_equal": N_(
+        "`{where}` is out of range: input should be greater than or equal to {ge}, not `{value}`"
+    ),
+    "less_than": N_("`{where}` is out of range: input should be less than {lt}, not `{value}`"),
+    "less_than_equal": N_(
+        "`{where}` is out of range: input should be less than or equal to {le}, not `{value}`"
+    ),
+}
+# What models.common.content_error puts in an error's ctx besides the values.
+_TEMPLATE_KEYS = (MESSAGE_KEY, HINT_KEY, "hint")
 
 
 def dotted(path: KeyPath) -> str:
@@ -73,54 +90,76 @@ def _problem(
     kind: str = error["type"]
     ctx: dict[str, Any] = error.get("ctx") or {}
     key = path[-1] if path else ""
-    where = dotted(path)
+    where: Value = dotted(path) if path else Msg(N_("(file)"))
     value = error.get("input")
-    hint = str(ctx.get("hint", ""))
+    values: dict[str, Value] = {"where": where, "key": str(key), "value": _short(value)}
+    hint = ""
     location = doc.locate((*base, *path))
     code = kind
 
     if kind == "missing":
         location = doc.locate((*base, *path[:-1]))
-        parent = dotted(path[:-1])
+        values["parent"] = dotted(path[:-1])
         if key in LANGUAGES and path[:-1]:
-            message = f"missing translation `{key}` in `{parent}`"
-            hint = f'add `{key}: "…"` under `{parent}`'
+            message = N_("missing translation `{key}` in `{parent}`")
+            hint = N_('add `{key}: "…"` under `{parent}`')
             code = "missing-translation"
         else:
-            message = f"`{where}` is missing"
-            hint = f"add `{key}: …` (see docs/content-format.md)"
+            message = N_("`{where}` is missing")
+            hint = N_("add `{key}: …` (see docs/content-format.md)")
     elif kind == "extra_forbidden":
         allowed = _allowed_keys(model, path[:-1])
-        message = f"unknown key `{key}`"
+        message = N_("unknown key `{key}`")
         close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
         if close:
-            hint = f"did you mean `{close[0]}`?"
+            hint, values["close"] = N_("did you mean `{close}`?"), close[0]
         elif allowed:
-            hint = "the keys allowed here are: " + ", ".join(f"`{k}`" for k in sorted(allowed))
+            hint = N_("the keys allowed here are: {allowed}")
+            values["allowed"] = ", ".join(f"`{k}`" for k in sorted(allowed))
         code = "unknown-key"
     elif kind == "literal_error":
-        expected = ctx.get("expected", "")
-        message = f"`{where}` cannot be `{value}`"
-        hint = f"use one of: {expected}"
+        message = N_("`{where}` cannot be `{value}`")
+        hint, values["expected"] = N_("use one of: {expected}"), str(ctx.get("expected", ""))
+        values["value"] = str(value)
     elif kind in _KIND_WORDS:
-        message = f"`{where}` must be {_KIND_WORDS[kind]}, not `{_short(value)}`"
+        message = N_("`{where}` must be {kind}, not `{value}`")
+        values["kind"] = Msg(_KIND_WORDS[kind])
         code = "wrong-type"
     elif kind == "string_too_short":
-        message = f"`{where}` is empty"
-        hint = hint or "write the text, or remove the key if it is optional"
+        message = N_("`{where}` is empty")
+        hint = N_("write the text, or remove the key if it is optional")
     elif kind == "too_short":
-        message = f"`{where}` needs at least {ctx.get('min_length', 1)} item(s)"
+        message = N_("`{where}` needs at least {min_length} item(s)")
+        values["min_length"] = ctx.get("min_length", 1)
     elif kind == "too_long":
-        message = f"`{where}` has too many items (at most {ctx.get('max_length')})"
-    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        message = f"`{where}` is out of range: {error['msg'].lower()}, not `{value}`"
+        message = N_("`{where}` has too many items (at most {max_length})")
+        values["max_length"] = str(ctx.get("max_length"))
+    elif kind in _RANGES:
+        message = _RANGES[kind]
+        values.update({name: str(limit) for name, limit in ctx.items()})
+        values["value"] = str(value)
     elif kind == "string_pattern_mismatch":
-        message = f"`{where}` has the wrong form (`{_short(value)}`)"
+        message = N_("`{where}` has the wrong form (`{value}`)")
+    elif MESSAGE_KEY in ctx:  # ours (models.common.content_error): its templates are kept
+        detail = Msg(ctx[MESSAGE_KEY], _plain_values(ctx))
+        hint = str(ctx.get(HINT_KEY, ""))
+        values.update(_plain_values(ctx))
+        message = N_("`{where}`: {detail}") if path else N_("{detail}")
+        values["detail"] = detail
     else:
-        message = f"`{where}`: {error['msg']}" if path else error["msg"]
-        if kind not in ("value_error", "assertion_error"):
-            code = kind
-    return Problem(location, code, message, hint)
+        # A pydantic kind no model of ours is expected to raise: its English message is all
+        # there is, shown as a quoted detail after a translated lead.
+        values["detail"] = error["msg"]
+        message = N_("`{where}`: {detail}") if path else N_("{detail}")
+    return Problem(location, code, message, hint, values=values)
+
+
+def _plain_values(ctx: dict[str, Any]) -> dict[str, Value]:
+    return {
+        name: value if isinstance(value, int | float | Msg) else str(value)
+        for name, value in ctx.items()
+        if name not in _TEMPLATE_KEYS
+    }
 
 
 def _short(value: Any) -> str:

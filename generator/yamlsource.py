@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, SourceLocation
+from .messages import N_, Msg, Value
 
 try:  # PyYAML's C loader is several times faster; fall back where libyaml is missing.
     _BaseLoader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
@@ -84,8 +85,9 @@ def decode_text(raw: bytes, display_path: str) -> tuple[str | None, Problem | No
         return None, Problem(
             SourceLocation(display_path, line, col),
             "encoding",
-            f"this file is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be read)",
+            "this file is not UTF-8 text (byte 0x{byte} cannot be read)",
             "save the file with UTF-8 encoding (in most editors: File → Save with encoding → UTF-8)",
+            values={"byte": f"{raw[exc.start]:02x}"},
         )
 
 
@@ -180,18 +182,24 @@ def parse_yaml(
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "the YAML cannot be read"
+        what = exc.problem or N_("the YAML cannot be read")
         return None, [
             Problem(
                 SourceLocation(display_path, line, col),
                 "yaml-syntax",
-                f"YAML syntax error: {what}",
+                "YAML syntax error: {what}",
                 _yaml_hint(what),
+                values={"what": _parser_words(what)},
             )
         ]
     except yaml.YAMLError as exc:
         return None, [
-            Problem(SourceLocation(display_path), "yaml-syntax", f"YAML syntax error: {exc}")
+            Problem(
+                SourceLocation(display_path),
+                "yaml-syntax",
+                "YAML syntax error: {what}",
+                values={"what": _parser_words(str(exc))},
+            )
         ]
     finally:
         loader.dispose()
@@ -199,8 +207,9 @@ def parse_yaml(
         Problem(
             SourceLocation(display_path, mark.line + 1, mark.column + 1),
             "duplicate-key",
-            f"the key `{key}` appears twice here; only the last one would be kept",
+            "the key `{key}` appears twice here; only the last one would be kept",
             "remove or merge one of the two",
+            values={"key": str(key)},
         )
         for key, mark in loader.duplicates
     ]
@@ -223,14 +232,53 @@ def _positions_of(text: str, display_path: str) -> dict[KeyPath, tuple[int, int]
     return positions
 
 
+# PyYAML's own words for its commonest problems, translated when shown; others stay as PyYAML
+# wrote them (quoted, after a translated lead), since their wording is PyYAML's to change.
+_PARSER_WORDS = frozenset(
+    {
+        N_("the YAML cannot be read"),
+        N_("found unhashable key"),
+        # libyaml (the C loader)
+        N_("mapping values are not allowed in this context"),
+        N_("block sequence entries are not allowed in this context"),
+        N_("found character that cannot start any token"),
+        N_("found a tab character that violates indentation"),
+        N_("found a tab character where an indentation space is expected"),
+        N_("did not find expected key"),
+        N_("did not find expected '-' indicator"),
+        N_("did not find expected ',' or ']'"),
+        N_("did not find expected ',' or '}'"),
+        N_("did not find expected node content"),
+        N_("did not find expected <document start>"),
+        N_("could not find expected ':'"),
+        N_("found unexpected end of stream"),
+        N_("found unknown escape character"),
+        N_("found unknown directive name"),
+        N_("found undefined alias"),
+        # PyYAML's pure-Python loader, where libyaml is missing
+        N_("mapping values are not allowed here"),
+        N_("found character '\\t' that cannot start any token"),
+        N_("expected <block end>, but found '-'"),
+        N_("expected <block end>, but found '<block mapping start>'"),
+        N_("expected <block end>, but found '<scalar>'"),
+    }
+)
+
+
+def _parser_words(problem: str) -> Value:
+    return Msg(problem) if problem in _PARSER_WORDS else problem
+
+
 def _yaml_hint(problem: str) -> str:
     if "mapping values are not allowed" in problem:
-        return "a text that contains ': ' must be put in quotes, like \"Prix : 120 DH\""
+        return N_("a text that contains ': ' must be put in quotes, like \"Prix : 120 DH\"")
     if "found character '\\t'" in problem:
-        return "YAML does not allow tab characters for indentation; use spaces"
+        return N_("YAML does not allow tab characters for indentation; use spaces")
     if "expected <block end>" in problem or "did not find expected" in problem:
-        return "check the indentation of this line and the lines above it (use spaces, align keys)"
-    return "check this line and the one above it: quotes, colons and indentation"
+        return N_(
+            "check the indentation of this line and the lines above it (use spaces, align keys)"
+        )
+    return N_("check this line and the one above it: quotes, colons and indentation")
 
 
 def _walk(node: yaml.Node, path: KeyPath, positions: dict[KeyPath, tuple[int, int]]) -> None:

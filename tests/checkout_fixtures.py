@@ -39,7 +39,7 @@ SITE_ORIGIN = "https://taawun.example.ma"
 WEBHOOK_SECRET = "whsec_test_secret"
 
 CATALOGUE: dict[str, Any] = {
-    "schema_version": 2,
+    "schema_version": 3,
     "currency": "MAD",
     "amounts": "integer centimes, tax included",
     "languages": ["ar", "fr", "zgh"],
@@ -48,6 +48,20 @@ CATALOGUE: dict[str, Any] = {
         "casablanca-settat": {"ar": "الدار البيضاء سطات", "fr": "Casablanca-Settat"},
         "souss-massa": {"ar": "سوس ماسة", "fr": "Souss-Massa"},
         "dakhla-oued-ed-dahab": {"ar": "الداخلة وادي الذهب", "fr": "Dakhla-Oued Ed-Dahab"},
+    },
+    # What a submission of the "sell with us" form may refer to.
+    "provinces": {
+        "casablanca-settat": ["casablanca", "settat"],
+        "souss-massa": ["agadir-ida-ou-tanane", "taroudant", "tiznit"],
+        "dakhla-oued-ed-dahab": ["oued-ed-dahab"],
+    },
+    "sectors": {"agriculture": {"ar": "الفلاحة", "fr": "Agriculture"}},
+    "categories": {
+        "amlou-spreads": {
+            "name": {"ar": "أملو", "fr": "Amlou et pâtes à tartiner"},
+            "kind": "food",
+        },
+        "carpets": {"name": {"ar": "زرابي", "fr": "Tapis"}, "kind": "craft"},
     },
     "skus": {},
     "cooperatives": {},

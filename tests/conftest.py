@@ -57,3 +57,10 @@ def browser() -> Iterator[Browser]:
         instance = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_messages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests assert English messages: a French or Arabic locale on the machine running them must
+    not switch `taawun check` to that language (generator/messages: TAAWUN_LANG comes first)."""
+    monkeypatch.setenv("TAAWUN_LANG", "en")

@@ -90,6 +90,9 @@ def expected_counts(site: Site) -> Counter[tuple[str, str]]:
     for tree in site.courses.values():
         add("course_offline", 1, translated(tree.course.title.languages()))
     add("service_worker", 1, [site.config.default_language])
+    # The "sell with us" form and the schema its script validates with.
+    add("sell", 1, full)
+    add("sell_schema", 1, full)
     return +expected
 
 
@@ -112,6 +115,7 @@ def test_sample_page_counts_match_the_content(sample_build: tuple[BuildResult, P
     written |= {p.relative_to(output).as_posix() for p in output.glob("*/market/facets/**/*.json")}
     written |= {p.relative_to(output).as_posix() for p in output.glob("*/projects/ideas.json")}
     written |= {p.relative_to(output).as_posix() for p in output.glob("*/academy/*/offline.json")}
+    written |= {p.relative_to(output).as_posix() for p in output.glob("*/sell/schema.json")}
     written |= {"sw.js"} & {p.name for p in output.glob("sw.js")}
     assert planned <= written
     assert written - planned == {"index.html", "404.html"}
@@ -144,7 +148,7 @@ def test_every_sample_page_parses_and_has_the_essentials(
             shard = json.loads((output / spec.output).read_text(encoding="utf-8"))
             assert shard["id"] == spec.key and shard["skus"], spec.url
             continue
-        if spec.kind in ("facets", "facet_cells", "projects_data"):
+        if spec.kind in ("facets", "facet_cells", "projects_data", "sell_schema"):
             assert json.loads((output / spec.output).read_text(encoding="utf-8")), spec.url
             continue
         if spec.kind == "course_offline":  # tests/test_offline.py checks what they list

@@ -221,6 +221,7 @@ def test_cooperative_and_site_config_edits(site: tuple[Path, Path]) -> None:
             or p.endswith("/projects/ideas.json")
             or p.endswith("/offline.json")  # a course's offline files (they list its pages)
             or p == "sw.js"  # it precaches the offline pages
+            or p.endswith("/sell/schema.json")  # the sell form's schema and messages
         ]
     )
     assert_same_as_clean(content, output)

@@ -6,9 +6,9 @@ from datetime import date
 from typing import Literal
 
 from pydantic import Field, model_validator
-from pydantic_core import PydanticCustomError
 
-from .common import Entity, Image, LocalizedText, NonEmptyStr, Slug, Strict
+from ..messages import N_, Msg
+from .common import Entity, Image, LocalizedText, NonEmptyStr, Slug, Strict, content_error
 
 Audience = Literal[
     "cooperative_managers", "members", "project_holders", "job_seekers", "women", "youth"
@@ -61,21 +61,25 @@ class Question(Strict):
         correct = sum(option.correct for option in self.options)
         ids = [option.id for option in self.options]
         if len(set(ids)) != len(ids):
-            raise PydanticCustomError("quiz", "two options of this question have the same `id`", {})
+            raise content_error("quiz", "two options of this question have the same `id`")
         rule: str | None = None
         if self.type in ("single", "true_false") and correct != 1:
-            rule = "exactly one option must have `correct: true`"
+            rule = N_("exactly one option must have `correct: true`")
         elif self.type == "true_false" and len(self.options) != 2:
-            rule = "a true/false question has exactly two options"
+            rule = N_("a true/false question has exactly two options")
         elif self.type == "multi" and correct < 1:
-            rule = "at least one option must have `correct: true`"
+            rule = N_("at least one option must have `correct: true`")
         elif self.type == "order" and correct:
-            rule = "write the options of an ordering question in the right order, without `correct`"
+            rule = N_(
+                "write the options of an ordering question in the right order, without `correct`"
+            )
         if rule:
-            raise PydanticCustomError(
+            raise content_error(
                 "quiz",
                 "question `{id}` ({type}): {rule}",
-                {"id": self.id, "type": self.type, "rule": rule},
+                id=self.id,
+                type=self.type,
+                rule=Msg(rule),
             )
         return self
 

@@ -9,8 +9,17 @@ from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
+
+from ..messages import N_, Msg, Value, render
 
 LANGUAGES: tuple[str, ...] = ("ar", "fr", "zgh", "en")
 REQUIRED_LANGUAGES: tuple[str, ...] = ("ar", "fr")
@@ -38,54 +47,87 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+# Keys of a content error's ctx that hold its English templates (see generator/validation.py).
+MESSAGE_KEY, HINT_KEY = "taawun_message", "taawun_hint"
+
+
+def content_error(code: str, message: str, hint: str = "", **values: Value) -> PydanticCustomError:
+    """A validation error whose message and hint stay templates, translated when shown.
+
+    pydantic formats ``message`` with the values at once (its ``msg``, in English); the templates
+    ride along in the ctx so that ``taawun check --lang ar`` can show them in Arabic. ``hint`` is
+    also kept rendered in English, under ``hint``, for code that reads the ctx directly.
+    """
+    context: dict[str, Any] = {**values, MESSAGE_KEY: message, HINT_KEY: hint}
+    if hint:
+        context["hint"] = render(hint, values)
+    return PydanticCustomError(code, message, context)
+
+
 def _check_slug(value: Any) -> Any:
     if isinstance(value, str) and not SLUG_RE.match(value):
-        raise PydanticCustomError(
+        raise content_error(
             "slug",
             "`{value}` is not a valid id",
-            {
-                "value": value,
-                "hint": "use lower-case letters a-z, digits and single hyphens, like `argan-tamanar`",
-            },
+            "use lower-case letters a-z, digits and single hyphens, like `argan-tamanar`",
+            value=value,
         )
     return value
 
 
-Slug = Annotated[str, BeforeValidator(_check_slug), Field(min_length=1)]
+# The JSON Schema states the rule the validator checks (editors flag a bad id as it is typed).
+Slug = Annotated[
+    str,
+    BeforeValidator(_check_slug),
+    Field(min_length=1),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": SLUG_RE.pattern}),
+]
 
 
 def _to_centimes(value: Any) -> Any:
     """Money is a decimal string in dirhams ("120.00") → integer centimes. Floats are refused."""
     if isinstance(value, bool):
-        raise PydanticCustomError("money", "this amount is not a number", {})
+        raise content_error("money", "this amount is not a number")
     if isinstance(value, float):
-        raise PydanticCustomError(
+        raise content_error(
             "money",
             "write amounts in quotes, not as a bare decimal number",
-            {"hint": f'write "{value:.2f}" (with the quotes) so no cent is lost'},
+            'write "{amount}" (with the quotes) so no cent is lost',
+            amount=f"{value:.2f}",
         )
     if isinstance(value, int):
         value = str(value)
     if not isinstance(value, str) or not MONEY_RE.match(value.strip()):
-        raise PydanticCustomError(
+        raise content_error(
             "money",
             "`{value}` is not an amount in dirhams",
-            {"value": value, "hint": 'write it like "120.00" (digits, a dot, two decimals)'},
+            'write it like "120.00" (digits, a dot, two decimals)',
+            value=str(value),
         )
     try:
         amount = Decimal(value.strip())
     except InvalidOperation as exc:  # pragma: no cover - the regex already rules this out
-        raise PydanticCustomError("money", "`{value}` is not a number", {"value": value}) from exc
+        raise content_error("money", "`{value}` is not a number", value=value) from exc
     if amount < 0:
-        raise PydanticCustomError(
+        raise content_error(
             "money",
             "an amount cannot be negative (`{value}`)",
-            {"value": value, "hint": 'write a positive amount like "120.00"'},
+            'write a positive amount like "120.00"',
+            value=value,
         )
     return int(amount * 100)
 
 
-Centimes = Annotated[int, BeforeValidator(_to_centimes)]
+# Files write "120.00" (or a whole number of dirhams); the model holds centimes.
+MONEY_SCHEMA: dict[str, Any] = {
+    "anyOf": [
+        {"type": "string", "pattern": r"^\d{1,9}(?:\.\d{1,2})?$"},
+        {"type": "integer", "minimum": 0, "maximum": 999_999_999},
+    ]
+}
+Centimes = Annotated[
+    int, BeforeValidator(_to_centimes), WithJsonSchema(MONEY_SCHEMA, mode="validation")
+]
 """An amount of money in integer centimes (MAD), written in content as "120.00"."""
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
@@ -180,12 +222,32 @@ def require_unique(values: list[str], what: str) -> None:
     seen: set[str] = set()
     for value in values:
         if value in seen:
-            raise PydanticCustomError(
+            raise content_error(
                 "duplicate",
                 "`{value}` is listed twice in {what}",
-                {"value": value, "what": what, "hint": "remove one of them"},
+                "remove one of them",
+                value=value,
+                what=what,
             )
         seen.add(value)
+
+
+# What YAML read instead of a mapping, by Python's name for it (the English shown is unchanged).
+_TYPE_NAMES = {
+    "list": N_("list"),
+    "str": N_("str"),
+    "int": N_("int"),
+    "float": N_("float"),
+    "bool": N_("bool"),
+    "NoneType": N_("NoneType"),
+    "date": N_("date"),
+    "datetime": N_("datetime"),
+}
+
+
+def _type_name(data: Any) -> Value:
+    name = type(data).__name__
+    return Msg(_TYPE_NAMES[name]) if name in _TYPE_NAMES else name
 
 
 class Entity(Strict):
@@ -198,9 +260,10 @@ class Entity(Strict):
     @classmethod
     def _must_be_mapping(cls, data: Any) -> Any:
         if not isinstance(data, dict):
-            raise PydanticCustomError(
+            raise content_error(
                 "not-a-mapping",
                 "this file must contain keys and values (a YAML mapping), not {kind}",
-                {"kind": type(data).__name__, "hint": "start with `id: …` on the first line"},
+                "start with `id: …` on the first line",
+                kind=_type_name(data),
             )
         return data

@@ -4,27 +4,31 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema, model_validator
 
-from .common import Centimes, Entity, Image, LocalizedText, NonEmptyStr, Slug, Strict
+from .common import Centimes, Entity, Image, LocalizedText, NonEmptyStr, Slug, Strict, content_error
 
 E164_RE = re.compile(r"^\+[1-9]\d{7,14}$")
 
 
 def _check_phone(value: str) -> str:
     if not E164_RE.match(value):
-        raise PydanticCustomError(
+        raise content_error(
             "phone",
             "`{value}` is not a phone number in international form",
-            {"value": value, "hint": 'write it with +212 and no spaces, like "+212612345678"'},
+            'write it with +212 and no spaces, like "+212612345678"',
+            value=value,
         )
     return value
 
 
-Phone = Annotated[str, AfterValidator(_check_phone)]
+Phone = Annotated[
+    str,
+    AfterValidator(_check_phone),
+    WithJsonSchema({"type": "string", "pattern": E164_RE.pattern}),
+]
 
 
 class Register(Strict):
@@ -43,10 +47,12 @@ class Members(Strict):
     def _parts_fit(self) -> Members:
         for part in ("women", "youth"):
             if getattr(self, part) > self.total:
-                raise PydanticCustomError(
+                raise content_error(
                     "members",
                     "`{part}` ({n}) is larger than `total` ({total})",
-                    {"part": part, "n": getattr(self, part), "total": self.total},
+                    part=part,
+                    n=getattr(self, part),
+                    total=self.total,
                 )
         return self
 
@@ -83,8 +89,13 @@ class LabelClaim(Strict):
     valid_until: date
 
 
+def _national_alone(value: Any) -> Any:
+    """`[national]` (what a form's multiple choice writes) means `national`."""
+    return "national" if value == ["national"] else value
+
+
 class Delivery(Strict):
-    zones: Literal["national"] | list[Slug]
+    zones: Annotated[Literal["national"] | list[Slug], BeforeValidator(_national_alone)]
     fee: Centimes
     free_from: Centimes | None = None
     cod: bool = True

@@ -8,9 +8,8 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BeforeValidator, Field
-from pydantic_core import PydanticCustomError
 
-from .common import Entity, LocalizedText, NonEmptyStr, Slug, Strict
+from .common import Entity, LocalizedText, NonEmptyStr, Slug, Strict, content_error
 
 WEB_ADDRESS_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 # "65,315", "65 315" or "65.315": a count written the way people read it.
@@ -19,13 +18,11 @@ GROUPED_RE = re.compile(r"^\d{1,3}(?:[ ,.\u00a0\u202f]\d{3})+$")
 
 def _check_address(value: str) -> str:
     if not WEB_ADDRESS_RE.match(value):
-        raise PydanticCustomError(
+        raise content_error(
             "web-address",
             "`{value}` is not a web address",
-            {
-                "value": value,
-                "hint": "write the full address of the source, starting with https://",
-            },
+            "write the full address of the source, starting with https://",
+            value=value,
         )
     return value
 
@@ -33,16 +30,19 @@ def _check_address(value: str) -> str:
 def _check_count(value: Any) -> Any:
     if isinstance(value, str) and GROUPED_RE.match(value.strip()):
         digits = re.sub(r"\D", "", value)
-        raise PydanticCustomError(
+        raise content_error(
             "count",
             "`{value}` is written with thousands separators",
-            {"value": value, "hint": f"write the digits only, like {digits}"},
+            "write the digits only, like {digits}",
+            value=value,
+            digits=digits,
         )
     if isinstance(value, float):
-        raise PydanticCustomError(
+        raise content_error(
             "count",
             "a figure here is a count: `{value}` is not a whole number",
-            {"value": value, "hint": "write a whole number; shares are computed with `part_of`"},
+            "write a whole number; shares are computed with `part_of`",
+            value=value,
         )
     return value
 

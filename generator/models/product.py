@@ -6,9 +6,17 @@ from datetime import date
 from typing import Literal
 
 from pydantic import Field, model_validator
-from pydantic_core import PydanticCustomError
 
-from .common import Centimes, Entity, Image, LocalizedText, NonEmptyStr, Slug, Strict
+from .common import (
+    Centimes,
+    Entity,
+    Image,
+    LocalizedText,
+    NonEmptyStr,
+    Slug,
+    Strict,
+    content_error,
+)
 
 Unit = Literal["ml", "l", "g", "kg", "piece"]
 Availability = Literal["in_stock", "made_to_order", "seasonal", "sold_out"]
@@ -73,21 +81,21 @@ class Product(Entity):
     def _consistent(self) -> Product:
         for month in self.season:
             if not 1 <= month <= 12:
-                raise PydanticCustomError(
+                raise content_error(
                     "season",
                     "`season` lists the months 1 to 12; `{month}` is not a month",
-                    {"month": month},
+                    month=month,
                 )
         if self.availability == "seasonal" and not self.season:
-            raise PydanticCustomError(
+            raise content_error(
                 "season",
                 "a seasonal product needs `season`, the months when it is available",
-                {"hint": "add for example `season: [10, 11, 12]`"},
+                "add for example `season: [10, 11, 12]`",
             )
         skus = [v.sku for v in self.variants]
         if len(set(skus)) != len(skus):
-            raise PydanticCustomError(
-                "duplicate-sku", "two variants have the same `sku`", {"hint": "make each unique"}
+            raise content_error(
+                "duplicate-sku", "two variants have the same `sku`", "make each unique"
             )
         return self
 

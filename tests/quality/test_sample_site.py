@@ -41,6 +41,7 @@ def test_key_pages_have_no_accessibility_violations(
             "market/women-led/price-low/",
             "rating/",
             "cart/",
+            "sell/",
         )
     ]
     with serve_directory(output) as base_url:
