@@ -491,6 +491,26 @@ def test_admin_page_loads_a_pinned_decap_with_its_integrity(tmp_path: Path) -> N
         assert "sha384-" + base64.b64encode(digest).decode() == DECAP_INTEGRITY
 
 
+def test_the_backend_is_given_once_and_kept_when_regenerating(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def backend() -> Any:
+        return yaml.safe_load((tmp_path / "config.yml").read_text(encoding="utf-8"))["backend"]
+
+    cms = ["cms", "--content", str(SAMPLE_CONTENT), "--output", str(tmp_path)]
+    assert main(cms) == 0
+    assert backend()["repo"] == "OWNER/REPO" and "--repo OWNER/NAME" in capsys.readouterr().out
+    assert main([*cms, "--repo", "coop-office/content", "--branch", "live"]) == 0
+    assert backend() == {"name": "github", "repo": "coop-office/content", "branch": "live"}
+    assert main(cms) == 0  # after a data change, say: the backend stays
+    assert backend() == {"name": "github", "repo": "coop-office/content", "branch": "live"}
+    assert "next:" not in capsys.readouterr().out
+    assert main([*cms, "--backend", "git-gateway"]) == 0
+    assert backend() == {"name": "git-gateway", "branch": "main"}
+    assert main([*cms, "--repo", "not a repository"]) == 2
+    assert "OWNER/NAME" in capsys.readouterr().err
+
+
 def test_cms_command_says_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cms", "--content", str(tmp_path / "missing"), "--output", str(tmp_path)]) == 2
     assert "does not exist" in capsys.readouterr().err
