@@ -328,6 +328,11 @@ def header_rules(
     for path in ("/", "/index.html", "/404.html", *(f"/{lang}/*" for lang in languages)):
         rules.append((path, [("Cache-Control", REVALIDATE)]))
     rules.append(("/catalogue.json", [("Cache-Control", CATALOGUE)]))
+    # The content files' JSON Schemas: editors fetch them by URL (docs/editors.md), web editors
+    # (vscode.dev, github.dev) from another origin; they hold ids and field texts, nothing private.
+    rules.append(
+        ("/schemas/*", [("Cache-Control", MODERATE), ("Access-Control-Allow-Origin", "*")])
+    )
     rules.append(("/sitemap.xml", [("Cache-Control", MODERATE)]))
     rules.append(("/robots.txt", [("Cache-Control", MODERATE)]))
     # At the root, its scope is the whole site (the default): no Service-Worker-Allowed needed.

@@ -218,6 +218,7 @@ def test_every_path_gets_one_cache_control() -> None:
         "/fr/products/huile-argan/",
         "/zgh/regions/souss-massa/",
         "/catalogue.json",
+        "/schemas/product.schema.json",
         "/sitemap.xml",
         "/robots.txt",
         "/sw.js",
@@ -228,6 +229,9 @@ def test_every_path_gets_one_cache_control() -> None:
         assert len(hits) == 1, (path, hits)
     html = dict(cache_rules)["/fr/*"]
     assert ("Cache-Control", "public, max-age=0, must-revalidate") in html
+    # Web editors on another origin (vscode.dev) read the schemas; nothing else is shared so.
+    shared = [pattern for pattern, h in rules if ("Access-Control-Allow-Origin", "*") in h]
+    assert shared == ["/schemas/*"]
 
 
 def test_csp_allows_own_files_and_the_checkout_only() -> None:
