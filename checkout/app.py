@@ -110,7 +110,9 @@ def create_app(
         return await anyio.to_thread.run_sync(functools.partial(function, *args), limiter=turns[0])
 
     def client_address(request: Request) -> str:
-        if settings.trust_forwarded_for and (forwarded := request.headers.get("x-forwarded-for")):
+        # Every X-Forwarded-For line, in order: a proxy may add its own line after the client's.
+        forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
+        if settings.trust_forwarded_for and forwarded:
             # The last address is the one our proxy saw; those before it the client can forge.
             return forwarded.split(",")[-1].strip()
         return request.client.host if request.client else "unknown"

@@ -75,13 +75,13 @@ SUBMISSION_WORDS: dict[str, dict[str, str]] = {
     "role": {"en": "Role", "fr": "Fonction", "ar": "الصفة"},
     "delivery": {"en": "Delivery", "fr": "Livraison", "ar": "التوصيل"},
     "zones": {"en": "Delivery area", "fr": "Zone de livraison", "ar": "منطقة التوصيل"},
-    "fee": {"en": "Delivery fee", "fr": "Frais de livraison", "ar": "رسوم التوصيل"},
+    "fee": {"en": "Delivery fee", "fr": "Frais de livraison", "ar": "مصاريف التوصيل"},
     "free_from": {"en": "Free from", "fr": "Offerte à partir de", "ar": "مجانا ابتداء من"},
-    "cod": {"en": "Cash on delivery", "fr": "Paiement à la livraison", "ar": "الأداء عند التسليم"},
+    "cod": {"en": "Cash on delivery", "fr": "Paiement à la livraison", "ar": "الدفع عند التسليم"},
     "cod_max": {
         "en": "Cash on delivery up to",
         "fr": "Paiement à la livraison jusqu'à",
-        "ar": "الأداء عند التسليم حتى",
+        "ar": "الدفع عند التسليم حتى",
     },
     "pickup": {"en": "Pick-up", "fr": "Retrait sur place", "ar": "الاستلام من عين المكان"},
     "lead_time_days": {"en": "Lead time (days)", "fr": "Délai (jours)", "ar": "المدة (بالأيام)"},
@@ -300,8 +300,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "send it again. Nothing you typed is lost if you keep this page open.",
         "fr": "Plusieurs formulaires ont déjà été envoyés depuis cette connexion ; attendez "
         "{minutes} min et renvoyez-le. Rien n'est perdu si vous gardez cette page ouverte.",
-        "ar": "أُرسلت عدة استمارات من هذا الاتصال؛ انتظر {minutes} دقيقة ثم أعد الإرسال. لن "
-        "يضيع شيء مما كتبته إذا أبقيت هذه الصفحة مفتوحة.",
+        "ar": "أُرسلت عدة استمارات من هذا الاتصال؛ انتظر {minutes} من الدقائق ثم أعد الإرسال. "
+        "لن يضيع شيء مما كتبته إذا أبقيت هذه الصفحة مفتوحة.",
     },
     "submission.unsupported_media_type": {
         "en": "Send the form as multipart/form-data, with the photos as files.",
@@ -351,12 +351,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ar": "{field}: {max} صور على الأكثر؛ احذف الزائدة.",
     },
     "submission.photo_count": {
-        "en": "{field}: {described} photos are described but {sent} files were sent. Give "
-        "each photo its description, and each description its photo.",
-        "fr": "{field} : {described} photos sont décrites mais {sent} fichiers ont été envoyés. "
-        "Donnez à chaque photo sa description, et à chaque description sa photo.",
-        "ar": "{field}: وُصفت {described} صور لكن أُرسل {sent} ملفات. أعط كل صورة وصفها، وكل "
-        "وصف صورته.",
+        "en": "{field}: photos described: {described}; files sent: {sent}. Give each photo "
+        "its description, and each description its photo.",
+        "fr": "{field} : photos décrites : {described} ; fichiers envoyés : {sent}. Donnez à "
+        "chaque photo sa description, et à chaque description sa photo.",
+        "ar": "{field}: عدد الصور الموصوفة {described}، وعدد الملفات المرسلة {sent}. أعط كل "
+        "صورة وصفها، وكل وصف صورته.",
     },
     "submission.photo_type": {
         "en": "{field}: this file is not a JPEG, PNG or WebP photo. Choose a photo taken "
@@ -397,14 +397,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "or change the region.",
         "fr": "{field} : ce n'est pas une province de la région choisie ; choisissez dans la "
         "liste, ou changez de région.",
-        "ar": "{field}: ليس إقليما من الجهة التي اخترتها؛ اختر من القائمة أو غيّر الجهة.",
+        "ar": "{field}: ليس من أقاليم الجهة التي اخترتها؛ اختر من القائمة أو غيّر الجهة.",
     },
     "submission.consent": {
         "en": "{field}: tick the box that agrees to us keeping this listing and calling "
         "you back about it (law 09-08).",
-        "fr": "{field} : cochez la case qui accepte que nous gardions cette proposition et "
-        "vous rappelions à son sujet (loi 09-08).",
-        "ar": "{field}: ضع علامة في خانة الموافقة على حفظ هذا الاقتراح والاتصال بك بشأنه "
+        "fr": "{field} : cochez la case qui accepte que nous gardions cette fiche et vous "
+        "rappelions à son sujet (loi 09-08).",
+        "ar": "{field}: ضع علامة في خانة الموافقة على حفظ هذه البطاقة والاتصال بك بشأنها "
         "(القانون 09-08).",
     },
     "submission.cooperative_choice": {
@@ -465,8 +465,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "submission.money": {
         "en": '{field}: not an amount in dirhams; write it like "120.00".',
-        "fr": '{field} : ce n\'est pas un montant en dirhams ; écrivez-le comme "120.00".',
-        "ar": '{field}: ليس مبلغا بالدرهم؛ اكتبه هكذا "120.00".',
+        "fr": "{field} : ce n'est pas un montant en dirhams ; écrivez-le comme « 120.00 ».",
+        "ar": "{field}: ليس مبلغا بالدرهم؛ اكتبه هكذا: 120.00.",
     },
     "submission.control_character": {
         "en": "{field}: this text holds an invisible control character; type it again "
@@ -478,12 +478,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "submission.phone": {
         "en": "{field}: write the number with +212 and no spaces, like +212612345678.",
         "fr": "{field} : écrivez le numéro avec +212 et sans espaces, comme +212612345678.",
-        "ar": "{field}: اكتب الرقم مع +212 وبدون مسافات، مثل +212612345678.",
+        "ar": "{field}: اكتب الرقم مع \u200e+212 وبدون فراغات، مثل \u200e+212612345678.",
     },
     "submission.members": {
         "en": "{field}: more than the total number of members; correct one of the two.",
         "fr": "{field} : plus que le nombre total de membres ; corrigez l'un des deux.",
-        "ar": "{field}: أكثر من العدد الإجمالي للأعضاء؛ صحح أحد الرقمين.",
+        "ar": "{field}: أكثر من العدد الإجمالي للأعضاء؛ صحّح أحد العددين.",
     },
     "submission.duplicate": {
         "en": "{field}: the same value is listed twice; remove one.",
@@ -492,8 +492,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "submission.zones": {
         "en": '{field}: write "national", or list the regions you deliver to.',
-        "fr": '{field} : écrivez "national", ou la liste des régions où vous livrez.',
-        "ar": '{field}: اكتب "national"، أو قائمة الجهات التي توصلون إليها.',
+        "fr": "{field} : écrivez « national », ou la liste des régions où vous livrez.",
+        "ar": "{field}: اكتب «national»، أو قائمة الجهات التي توصل إليها.",
     },
     # A field that does not have the right form (pydantic's error types).
     "invalid.missing": {

@@ -47,6 +47,12 @@ def reencode(raw: bytes, max_pixels: int) -> bytes:
                 # and time for the large photos phones take.
                 image.draft("RGB", (max(1, round(width * scale)), max(1, round(height * scale))))
                 image.load()
+                # Read the orientation, then drop the EXIF block before turning: exif_transpose
+                # writes the block back, and a damaged one (a tag of an unexpected type) fails
+                # there. It is not kept anyway.
+                image.getexif()
+                for key in ("exif", "Raw profile type exif"):
+                    image.info.pop(key, None)
                 upright = ImageOps.exif_transpose(image)
                 rgb = _to_srgb(upright)
         except Image.DecompressionBombError as error:

@@ -74,6 +74,9 @@ def load_json(text: str) -> dict[str, Any]:
     """The ``submission`` part's JSON object, or a 400/422 naming the part."""
     try:
         data = json.loads(text)
+        # JSON may escape half of a UTF-16 pair ("\\ud800"): not a character, it could be neither
+        # stored nor named in an answer. UnicodeEncodeError is a ValueError.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
     except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested thousands deep
         raise ApiError(
             400, "malformed_json", "submission", key="submission.malformed_json"

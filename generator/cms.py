@@ -473,6 +473,7 @@ def site_config(content: Path) -> SiteConfig:
 
 
 REPO_RE = re.compile(r"^[\w.-]+/[\w.-]+$")
+NO_EDITORIAL_WORKFLOW = frozenset({"gitea"})
 PLACEHOLDER_BACKEND: dict[str, Any] = {"name": "github", "repo": "OWNER/REPO", "branch": "main"}
 
 
@@ -490,10 +491,15 @@ def cms_config(
         if kind.bodies:
             collections.append(_body_collection(kind, base, site.languages))
     collections.extend(_academy_collections(content, builder, base))
+    backend = backend or dict(PLACEHOLDER_BACKEND)
+    # A branch and a pull request per entry, where the backend can (Decap's Gitea backend cannot).
+    workflow = (
+        {} if backend["name"] in NO_EDITORIAL_WORKFLOW else {"publish_mode": "editorial_workflow"}
+    )
     return {
-        "backend": backend or dict(PLACEHOLDER_BACKEND),
+        "backend": backend,
         "local_backend": True,
-        "publish_mode": "editorial_workflow",
+        **workflow,
         "site_url": site.base_url,
         "locale": "fr",
         "media_folder": f"{base}/{MEDIA}",

@@ -222,7 +222,9 @@ class FormBuilder:
         explains how to *write* a value in a file (an id of data/…, a date as YYYY-MM-DD, an
         amount in quotes), which the form's widget does for the seller."""
         text, _ = self.ui(f"sell.hint.{model}.{key}", described)
-        return text
+        # The label already says "(optional)": the schema's "… (optional)." would say it twice.
+        optional, _ = self.ui("sell.optional", "")
+        return text.replace(f" {optional}.", ".") if optional else text
 
     def leaf(self, node: dict[str, Any], path: str, title: str, hint: str, required: bool) -> Field:
         key = path.rsplit(".", 1)[-1]
@@ -247,16 +249,12 @@ class FormBuilder:
                 attrs["checked"] = True
             return made
         if kind in ("integer", "number"):
+            # A text input with a digits keyboard, not type=number: Chromium empties a number
+            # input typed with Arabic digits (٣) and drops the comma of "12,5" (it sends 125).
+            # sell.js reads both and checks the schema's minimum and maximum.
             made.widget = "number"
             made.read = "int" if kind == "integer" else "num"
-            attrs.update(
-                type="number",
-                inputmode="numeric" if kind == "integer" else "decimal",
-                step="1" if kind == "integer" else "any",
-            )
-            for keyword, attr in (("minimum", "min"), ("maximum", "max")):
-                if keyword in node:
-                    attrs[attr] = str(node[keyword])
+            attrs.update(inputmode="numeric" if kind == "integer" else "decimal")
             return made
         if kind == "array":
             return self.array(made, node, key)

@@ -10,7 +10,17 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .assets import AssetManifest
 from .i18n import Messages
 
-DEFAULT_THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
+# In the source tree the theme sits beside the package (themes/default); an installed package
+# carries it inside, as generator/themes/default (pyproject.toml, package-dir).
+_HERE = Path(__file__).resolve().parent
+DEFAULT_THEME = next(
+    (
+        folder
+        for folder in (_HERE / "themes" / "default", _HERE.parent / "themes" / "default")
+        if folder.is_dir()
+    ),
+    _HERE.parent / "themes" / "default",
+)
 
 
 class Theme:

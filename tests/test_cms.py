@@ -509,6 +509,15 @@ def test_the_backend_is_given_once_and_kept_when_regenerating(
     assert backend() == {"name": "git-gateway", "branch": "main"}
     assert main([*cms, "--repo", "not a repository"]) == 2
     assert "OWNER/NAME" in capsys.readouterr().err
+    config = yaml.safe_load((tmp_path / "config.yml").read_text(encoding="utf-8"))
+    assert config["publish_mode"] == "editorial_workflow"
+    # A Gitea backend written by hand is kept, without the workflow Decap has not for it.
+    gitea = {"name": "gitea", "repo": "office/content", "base_url": "https://git.example.ma"}
+    config["backend"] = gitea
+    (tmp_path / "config.yml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    assert main(cms) == 0
+    config = yaml.safe_load((tmp_path / "config.yml").read_text(encoding="utf-8"))
+    assert config["backend"] == gitea and "publish_mode" not in config
 
 
 def test_cms_command_says_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,7 +25,7 @@ MINIMAL = SITES / "minimal" / "content"
 COOPERATIVE = [
     "Coopérative Tifawin",  # name, fr
     "تعاونية تيفاوين",  # name, ar
-    "",  # id: the one proposed, cooperative-tifawin
+    "",  # id: the one proposed, tifawin (the legal form left out, as `submissions accept` does)
     "Des femmes qui tissent et font du miel",  # summary, fr
     "نساء ينسجن وينتجن العسل",  # summary, ar
     "artisanat",  # sector, by id
@@ -45,7 +45,7 @@ COOPERATIVE = [
 # A food product of the new cooperative, which has no ONSSA number nor photo, in a site without
 # category drawings: the command asks for the product's ONSSA number and for an image.
 PRODUCT = [
-    "cooperative-tifawin",
+    "tifawin",
     "Miel de thym",
     "عسل الزعتر",
     "",  # id: miel-de-thym
@@ -146,11 +146,11 @@ def test_every_kind_is_written_and_passes_check(made: Made) -> None:
     assert main(["check", "--content", str(made.content)]) == 0
     c = made.content
     for path in (
-        "cooperatives/cooperative-tifawin.yaml",
-        "cooperatives/cooperative-tifawin.ar.md",
-        "cooperatives/cooperative-tifawin.fr.md",
-        "products/cooperative-tifawin/miel-de-thym.yaml",
-        "products/cooperative-tifawin/miel-de-thym.ar.md",
+        "cooperatives/tifawin.yaml",
+        "cooperatives/tifawin.ar.md",
+        "cooperatives/tifawin.fr.md",
+        "products/tifawin/miel-de-thym.yaml",
+        "products/tifawin/miel-de-thym.ar.md",
         "projects/sechage-de-tomates.fr.md",
         "academy/vendre-au-souk/course.yaml",
         "academy/vendre-au-souk/les-bases/module.yaml",
@@ -170,8 +170,8 @@ def _h1(public: Path, page: str) -> str:
 
 
 def test_the_build_has_the_new_pages(made: Made) -> None:
-    assert _h1(made.public, "fr/cooperatives/cooperative-tifawin") == "Coopérative Tifawin"
-    assert _h1(made.public, "ar/cooperatives/cooperative-tifawin") == "تعاونية تيفاوين"
+    assert _h1(made.public, "fr/cooperatives/tifawin") == "Coopérative Tifawin"
+    assert _h1(made.public, "ar/cooperatives/tifawin") == "تعاونية تيفاوين"
     assert _h1(made.public, "fr/products/miel-de-thym") == "Miel de thym"
     assert _h1(made.public, "fr/projects/sechage-de-tomates") == "Séchage de tomates"
     assert _h1(made.public, "fr/academy/vendre-au-souk") == "Vendre au souk"
@@ -183,7 +183,7 @@ def test_the_build_has_the_new_pages(made: Made) -> None:
 
 
 def test_the_files_hold_the_answers_with_comments_in_french(made: Made) -> None:
-    path = made.content / "cooperatives/cooperative-tifawin.yaml"
+    path = made.content / "cooperatives/tifawin.yaml"
     source = path.read_text(encoding="utf-8")
     data = yaml.safe_load(source)
     assert data["register"] == {
@@ -206,9 +206,7 @@ def test_the_files_hold_the_answers_with_comments_in_french(made: Made) -> None:
         line for line in source.splitlines() if line.strip().startswith('ar: "Tribunal')
     )
     assert "REVIEW: copie à traduire en arabe" in court_line
-    product = yaml.safe_load(
-        (made.content / "products/cooperative-tifawin/miel-de-thym.yaml").read_text()
-    )
+    product = yaml.safe_load((made.content / "products/tifawin/miel-de-thym.yaml").read_text())
     assert product["price"] == "95.50" and product["onssa_number"] == "AS.09.0002.21"
     assert product["net_quantity"] == {"value": 250, "unit": "g"}
     assert product["images"][0]["src"] == "media/tamount.svg"
@@ -251,7 +249,7 @@ def test_a_wrong_answer_is_asked_again(
     assert "✗ « douze » ne convient pas : écrivez un nombre entier de 1 ou plus." in out
     assert "✗ « 13 » ne convient pas : ce nombre dépasse le nombre de membres (12)." in out
     assert out.count("Téléphone de la coopérative (+212…) :") == 2
-    data = yaml.safe_load((site / "cooperatives/cooperative-tifawin.yaml").read_text())
+    data = yaml.safe_load((site / "cooperatives/tifawin.yaml").read_text())
     assert data["contact"]["phone"] == "+212612345678"
     assert data["members"] == {
         "total": 12,
@@ -282,10 +280,10 @@ def test_arabic_questions_and_comments(
     lines[lines.index("12")] = "١٢"  # an Arabic keyboard's digits are read as 0-9
     assert new(monkeypatch, site, "cooperative", lines, "ar") == 0
     out = capsys.readouterr().out
-    assert "اسم التعاونية، بالعربية :" in out
+    assert "اسم التعاونية، بالعربية:" in out
     assert "الجهة" in out and "سوس ماسة" in out  # the regions' Arabic names
     assert "✓ taawun check: لا مشكلة في هذه الملفات" in out
-    source = (site / "cooperatives/cooperative-tifawin.yaml").read_text(encoding="utf-8")
+    source = (site / "cooperatives/tifawin.yaml").read_text(encoding="utf-8")
     assert "# الاتصال المنشور في الصفحة." in source
     data = yaml.safe_load(source)
     assert data["name"] == {"ar": "تعاونية تيفاوين", "fr": "Coopérative Tifawin"}
@@ -296,8 +294,8 @@ def test_arabic_questions_and_comments(
 @pytest.mark.parametrize(
     ("environ", "question"),
     [
-        ({"TAAWUN_LANG": "ar", "LANG": "fr_FR.UTF-8"}, "اسم التعاونية، بالعربية :"),
-        ({"LANG": "ar_MA.UTF-8"}, "اسم التعاونية، بالعربية :"),
+        ({"TAAWUN_LANG": "ar", "LANG": "fr_FR.UTF-8"}, "اسم التعاونية، بالعربية:"),
+        ({"LANG": "ar_MA.UTF-8"}, "اسم التعاونية، بالعربية:"),
         ({"LANG": "en_US.UTF-8"}, "Nom de la coopérative, en français :"),
     ],
 )
@@ -338,13 +336,13 @@ def test_a_file_in_the_way_stops_everything(
     site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A text left without its YAML file: the command writes none of the new files."""
-    orphan = site / "cooperatives/cooperative-tifawin.fr.md"
+    orphan = site / "cooperatives/tifawin.fr.md"
     orphan.write_text("Ancien texte\n", encoding="utf-8")
     assert new(monkeypatch, site, "cooperative", COOPERATIVE, "fr") == 2
-    assert "cooperatives/cooperative-tifawin.fr.md existe déjà" in capsys.readouterr().err
+    assert "cooperatives/tifawin.fr.md existe déjà" in capsys.readouterr().err
     assert orphan.read_text(encoding="utf-8") == "Ancien texte\n"
-    assert not (site / "cooperatives/cooperative-tifawin.yaml").exists()
-    assert not (site / "cooperatives/cooperative-tifawin.ar.md").exists()
+    assert not (site / "cooperatives/tifawin.yaml").exists()
+    assert not (site / "cooperatives/tifawin.ar.md").exists()
 
 
 def test_running_out_of_answers_writes_nothing(
@@ -407,4 +405,4 @@ def test_an_empty_list_to_choose_from_stops_with_a_message(
     (site / "data/sectors.yaml").write_text("[]\n", encoding="utf-8")
     assert new(monkeypatch, site, "cooperative", COOPERATIVE, "fr") == 2
     assert "rien à choisir pour « Secteur »" in capsys.readouterr().err
-    assert not (site / "cooperatives/cooperative-tifawin.yaml").exists()
+    assert not (site / "cooperatives/tifawin.yaml").exists()

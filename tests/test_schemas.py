@@ -292,7 +292,7 @@ def test_languages_of_the_schema() -> None:
         "title": arabic["title"],
         "description": arabic["description"],
     }
-    assert schema_for("product", lang="ar")["title"] == "منتوج"
+    assert schema_for("product", lang="ar")["title"] == "منتج"
 
 
 # -- the command and the built site -------------------------------------------------------------

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import yaml
 from PIL import Image
 
 from checkout.moderation import ModerationQueue
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 SAMPLE_CHECKOUT = "http://127.0.0.1:8100"  # content/site.yaml's checkout_url
 HOSTILE = "<img src=x onerror=alert(1)>"
 REFERENCE = re.compile(r"TW-[0-9A-Z]{4}-[0-9A-Z]{4}")
+# The theme's Arabic strings: the messages the page shows (they are reworded; the tests follow).
+AR: dict[str, str] = yaml.safe_load(
+    (Path(__file__).parent.parent / "themes/default/i18n/ar.yaml").read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture(scope="module")
@@ -79,14 +84,15 @@ def test_required_fields_and_a_bad_phone_are_shown_next_to_their_field_in_arabic
         assert name.get_attribute("aria-invalid") == "true"
         described = (name.get_attribute("aria-describedby") or "").split()
         error = page.locator(f'[id="{described[-1]}"]')
-        assert error.inner_text() == "املؤوا هذا الحقل."
+        assert error.inner_text() == AR["sell.js.err.required"]
         assert page.evaluate("document.activeElement.name") == "cooperative.name.ar"
         phone = field(page, "cooperative.contact.phone")
         assert phone.get_attribute("aria-invalid") == "true"
         phone_error = (phone.get_attribute("aria-describedby") or "").split()[-1]
-        assert page.locator(f'[id="{phone_error}"]').inner_text() == (
-            "هذا الرقم غير صالح: اكتبوه مثل 06 12 34 56 78 أو \u200e+212 6 12 34 56 78."
-        )
+        phone_text = page.locator(f'[id="{phone_error}"]').inner_text()
+        assert phone_text == AR["sell.js.err.pattern.tel"]
+        # The example numbers are isolated left-to-right: "06 12 34 56 78" is not reversed.
+        assert "\u206606 12 34 56 78\u2069" in phone_text
         summary = page.locator(".error-summary")
         links = summary.locator("a")
         assert links.count() >= 10
@@ -225,3 +231,90 @@ def test_a_seller_submits_and_the_listing_becomes_a_valid_product_page(
         # module's browser runs: it runs in a thread of its own.
         violations = worker.submit(axe_violations, base, paths).result()
     assert not any(violations.values()), format_violations(violations)
+
+
+def test_numbers_typed_with_arabic_digits_or_a_decimal_comma_are_read_as_numbers(
+    browser: Browser, site_url: str
+) -> None:
+    """Chromium empties a type=number input typed "٣" and turns "12,5" into 125: the form's
+    numbers are text inputs with a digits keyboard, read by sell.js."""
+    context = browser.new_context(locale="ar-MA")
+    page = context.new_page()
+    try:
+        page.goto(f"{site_url}/ar/sell/")
+        youth = field(page, "cooperative.members.youth")
+        assert youth.get_attribute("inputmode") == "numeric"
+        youth.press_sequentially("٣")
+        field(page, "cooperative.members.women").press_sequentially("١٢")
+        field(page, "cooperative.contact.phone").press_sequentially("٠٦١٢٣٤٥٦٧٨")
+        field(page, "cooperative.delivery.fee").press_sequentially("٣٥٫٥")
+        next_step(page)
+        page.wait_for_selector(".error-summary")
+        for name in ("members.youth", "members.women", "contact.phone", "delivery.fee"):
+            assert field(page, f"cooperative.{name}").get_attribute("aria-invalid") is None, name
+        page.check('input[name="choice"][value="existing"]')
+        field(page, "cooperative_id").select_option("argan-tamanar")
+        next_step(page)
+        fill_product_step(page, "Amlou")
+        quantity = field(page, "product.net_quantity.value")
+        quantity.fill("")
+        quantity.press_sequentially("12,5")
+        assert quantity.input_value() == "12,5"  # kept as typed, not 125
+        field(page, "product.stock").fill("")
+        field(page, "product.stock").press_sequentially("12,5")  # a stock is a whole number
+        next_step(page)
+        assert visible_step(page) == "step-product"
+        stock = field(page, "product.stock")
+        assert stock.get_attribute("aria-invalid") == "true"
+        assert quantity.get_attribute("aria-invalid") is None
+        stock.fill("١٢")
+        next_step(page)
+        assert visible_step(page) == "step-photos"
+        data = page.evaluate(
+            "() => Object.fromEntries(['cooperative.members.youth', 'product.stock',"
+            " 'product.net_quantity.value'].map((n) => [n, document.getElementsByName(n)[0].value]))"
+        )
+        assert data == {
+            "cooperative.members.youth": "٣",
+            "product.stock": "١٢",
+            "product.net_quantity.value": "12,5",
+        }
+    finally:
+        context.close()
+
+
+def test_a_file_that_is_not_a_photo_is_refused_by_its_bytes_whatever_its_name(
+    browser: Browser, site_url: str
+) -> None:
+    context = browser.new_context(locale="fr-MA")
+    page = context.new_page()
+    try:
+        page.goto(f"{site_url}/fr/sell/")
+        page.check('input[name="choice"][value="existing"]')
+        field(page, "cooperative_id").select_option("argan-tamanar")
+        next_step(page)
+        fill_product_step(page, "Amlou")
+        next_step(page)
+        assert visible_step(page) == "step-photos"
+        photo = field(page, "photos.0.file")
+        # A PDF renamed .jpg: the browser calls it image/jpeg from its name.
+        pdf = b"%PDF-1.4\n" + b"x" * 2000
+        photo.set_input_files(
+            files=[{"name": "amlou.jpg", "mimeType": "image/jpeg", "buffer": pdf}]
+        )
+        error = page.locator('[id="photos.0.file-err"]')
+        assert error.inner_text(timeout=5000).startswith("Ce fichier n'est pas une photo")
+        assert photo.get_attribute("aria-invalid") == "true"
+        assert page.locator(".photo-preview img").count() == 0
+        # Too heavy (9 MiB): refused with its size, before anything is sent.
+        big = b"\xff\xd8\xff\xe0" + bytes(9 * 1024 * 1024)
+        photo.set_input_files(files=[{"name": "big.jpg", "mimeType": "image/jpeg", "buffer": big}])
+        page.wait_for_function(
+            "/Mo/.test(document.getElementById('photos.0.file-err').textContent)"
+        )
+        assert "trop lourde" in error.inner_text()
+        photo.set_input_files(files=[{"name": "a.jpg", "mimeType": "image/jpeg", "buffer": jpeg()}])
+        assert page.locator(".photo-preview img").get_attribute("src", timeout=5000)
+        assert error.count() == 0 and photo.get_attribute("aria-invalid") is None
+    finally:
+        context.close()

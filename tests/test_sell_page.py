@@ -5,6 +5,7 @@ is published beside it, and the page says what to do without JavaScript."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -110,12 +111,15 @@ def test_the_attributes_of_each_input_are_the_schemas_rules(
             str(text["maxLength"]) if "maxLength" in text else None
         ), path
         assert attrs.get("pattern") == text.get("pattern"), path
-        assert attrs.get("min") == (str(rule["minimum"]) if "minimum" in rule else None), path
-        assert attrs.get("max") == (str(rule["maximum"]) if "maximum" in rule else None), path
+        # Numbers are text inputs with a digits keyboard (sell.js checks minimum and maximum):
+        # min and max are not attributes of a text input.
+        assert "min" not in attrs and "max" not in attrs, path
         if rule.get("format") == "date":
             assert attrs.get("type") == "date", path
         if rule.get("type") == "integer":
-            assert (attrs.get("type"), attrs.get("inputmode")) == ("number", "numeric"), path
+            assert (attrs.get("type"), attrs.get("inputmode")) == (None, "numeric"), path
+        if rule.get("type") == "number":
+            assert (attrs.get("type"), attrs.get("inputmode")) == (None, "decimal"), path
         checked += 1
     assert checked > 30
     required = control(tree, "product.weight_g").attributes
@@ -182,3 +186,34 @@ def test_the_how_to_sell_page_and_the_footer_lead_to_the_form(
     assert how.css_first(f'main a[href="/{lang}/sell/"]') is not None
     home = LexborHTMLParser((output / lang / "index.html").read_text("utf-8"))
     assert home.css_first(f'footer a[href="/{lang}/sell/"]') is not None
+
+
+@pytest.mark.parametrize(("lang", "five"), [("ar", "خمس خطوات"), ("fr", "cinq étapes")])
+def test_the_intro_counts_the_steps_the_page_lists(
+    sample_build: tuple[BuildResult, Path], lang: str, five: str
+) -> None:
+    tree = page(sample_build[1], lang)
+    assert len(tree.css("#step-list li")) == len(tree.css("section.step")) == 5
+    intro = tree.css_first(".sell-page > p")
+    assert intro is not None and five in intro.text()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_hints_speak_of_the_form_not_of_content_files(
+    sample_build: tuple[BuildResult, Path], lang: str
+) -> None:
+    """The schema explains how to write a value in a YAML file (true, national, ids, E.164,
+    a list in brackets); the form's boxes, lists and readers do that for the seller."""
+    tree = page(sample_build[1], lang)
+    hints = {n.attributes["id"]: n.text(strip=True) for n in tree.css(".hint[id]")}
+    file_words = re.compile(r"\btrue\b|\bnational\b|\bin_stock\b|\bpiece\b|\[|\+212\d|\bzgh\b")
+    assert {key: text for key, text in hints.items() if file_words.search(text)} == {}
+    for key in ("cooperative.contact.phone", "contact.phone"):
+        assert "06 12 34 56 78" in hints[f"{key}-hint"]
+    assert "," in hints["product.tags-hint"] or "،" in hints["product.tags-hint"]
+    assert "product.net_quantity.unit-hint" not in hints  # the list names the units
+    # An optional field says so in its label, not a second time in its hint.
+    optional = "(facultatif)" if lang == "fr" else "(اختياري)"
+    assert [key for key, text in hints.items() if optional in text] == []
+    label = tree.css_first('label[for="cooperative.contact.whatsapp"]')
+    assert label is not None and optional in label.text()

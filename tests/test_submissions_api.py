@@ -597,7 +597,8 @@ def test_photos_must_match_their_descriptions(shop: Shop) -> None:
     body = submission()
     body["photos"] *= 2
     error = refused(send(shop, body, [photo()]), 422, "photo_count", "photos")
-    assert "2 photos sont décrites mais 1 fichiers" in error["message"]
+    # Counts stated apart from their nouns: "1 fichiers" never happens, in any language.
+    assert "photos décrites : 2 ; fichiers envoyés : 1." in error["message"]
     refused(send(shop, submission(), [photo(), photo()]), 422, "photo_count", "photos")
     no_photo = [("notes", ("notes.txt", b"x", "text/plain"))]  # a file, but not a photo
     refused(send(shop, submission(), no_photo), 422, "photo_count", "photos")
@@ -812,3 +813,66 @@ def test_checkout_imports_only_the_models_from_the_generator() -> None:
     assert generator - {"generator"} and all(
         name.startswith(allowed) for name in generator - {"generator"}
     ), generator
+
+
+# --------------------------------------------------------------------------- review: odd inputs
+
+
+def test_a_photo_with_a_damaged_exif_tag_is_turned_upright_and_stored(shop: Shop) -> None:
+    """A phone's EXIF block with a tag of an unexpected type (here a text where a number is
+    due): the photo is still turned upright and stored, never a server error."""
+    image = Image.new("RGB", (120, 80), (200, 10, 10))
+    exif = image.getexif()
+    exif[0x0112] = 6  # Orientation: rotate 90° CW
+    exif[0x0110] = "Phone X"  # Model, a text…
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    model = b"\x01\x10\x00\x02"  # tag 0x0110 of type ASCII, big-endian as Pillow writes it
+    assert out.getvalue().count(model) == 1
+    damaged = out.getvalue().replace(model, b"\x01\x17\x00\x02")  # …under a numeric tag's id
+    response = send(shop, photos=[photo("IMG_0001.JPG", damaged)])
+    assert response.status_code == 201, response.text
+    [row] = rows(shop)
+    with Image.open(shop.settings.var_dir / "submissions" / row.reference / "photo-1.jpg") as kept:
+        assert kept.size == (80, 120) and not kept.getexif()
+    assert_consistent(shop, 1)
+
+
+def test_an_address_the_client_put_before_the_proxys_header_is_not_its_key(
+    shop_factory: Any, tmp_path: Path
+) -> None:
+    """Some proxies (HAProxy's `option forwardfor`) add their own X-Forwarded-For line after
+    the client's: the address the proxy saw is the last of all the lines, not of the first."""
+    shop: Shop = shop_factory(
+        var_dir=tmp_path / "var", trust_forwarded_for=True, submission_burst=1
+    )
+
+    def post(forged: str) -> int:
+        headers = [
+            ("Origin", SITE_ORIGIN),
+            ("X-Forwarded-For", forged),  # the client's own line, any value it likes
+            ("X-Forwarded-For", "198.51.100.9"),  # the proxy's line: the real address
+        ]
+        data = {"submission": json.dumps(submission())}
+        response = shop.client.post("/api/submissions", data=data, files=[photo()], headers=headers)
+        return response.status_code
+
+    assert post("10.0.0.1") == 201
+    assert post("10.0.0.2") == 429  # a new forged address is still the same client
+    assert_consistent(shop, 1)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    ['"\\ud800": "\\u0000"', '"x\\udfff": {"a": 1}', '"tags": ["\\ud83d"]'],
+    ids=["key-with-control-value", "key", "value"],
+)
+def test_a_lone_surrogate_anywhere_in_the_json_is_refused_as_malformed(
+    shop: Shop, extra: str
+) -> None:
+    """JSON may escape half of a UTF-16 pair (`"\\ud800"`): not a character, it can be neither
+    stored nor named in an answer (which is UTF-8). Refused as the broken text it is."""
+    raw = json.dumps(submission())[:-1] + ", " + extra + "}"
+    error = refused(send(shop, raw=raw), 400, "malformed_json", "submission")
+    assert "JSON" in error["message"]
+    assert_consistent(shop, 0)

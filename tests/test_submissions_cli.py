@@ -485,3 +485,86 @@ def test_terminal_text_loses_escape_sequences_and_keeps_arabic() -> None:
     assert safe(f"أملو{HOSTILE} ok\n\tnext") == "أملو ok\n\tnext"
     assert safe("a\x9b2Jb\x7fc") == "a2Jbc"
     assert one_line("a\n b\x1b[31m c", 4) == "a b…"
+
+
+# --------------------------------------------------------------------------- review: odd inputs
+
+
+def test_write_listing_refuses_a_cooperative_id_that_is_not_an_id(tmp_path: Path) -> None:
+    """The queue's copy is checked again: a `cooperative_id` that is a path (a row edited by
+    hand, or by someone who got into the database) writes nothing, inside or outside."""
+    content = tmp_path / "site" / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    (content / "media" / "products").mkdir(parents=True, exist_ok=True)
+    photo = tmp_path / "photo-1.jpg"
+    photo.write_bytes(_photo())
+    before = tree(tmp_path)
+    for bad in ("../../escaped", str(tmp_path / "escaped"), "Argan Tamanar", ""):
+        data = existing_cooperative()
+        data["cooperative_id"] = bad
+        with pytest.raises(ListingRejected, match="cooperative_id"):
+            write_listing(content, data, [photo], "TW-AAAA-BBBB")
+    assert tree(tmp_path) == before
+
+
+def test_an_id_whose_photos_are_left_over_gets_a_number(tmp_path: Path) -> None:
+    """Photos of a product deleted by hand, left in media/: the new product takes the next id
+    instead of failing on its second photo's file."""
+    content = tmp_path / "content"
+    shutil.copytree(SAMPLE_CONTENT, content)
+    photo = tmp_path / "photo-1.jpg"
+    photo.write_bytes(_photo())
+    data = existing_cooperative()
+    data["photos"] *= 2
+    media = content / "media" / "products" / "argan-tamanar"
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "amlou-aux-noix-et-miel-euphorbe-2.jpg").write_bytes(_photo())
+    before = tree(media)
+    written = write_listing(content, data, [photo, photo], "TW-AAAA-BBBB")
+    products = content / "products" / "argan-tamanar"
+    assert products / "amlou-aux-noix-et-miel-euphorbe-2.yaml" in written
+    assert media / "amlou-aux-noix-et-miel-euphorbe-2-2.jpg" in written
+    assert {name: tree(media)[name] for name in before} == before  # the old photo untouched
+
+
+def test_a_file_written_meanwhile_by_another_acceptance_refuses_cleanly(
+    moderation: Moderation, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two moderators accepting at the same moment may pick the same free id; the second to
+    write finds the file there: it is refused in words, and removes only its own files."""
+    from generator.contribute import listing
+
+    reference = moderation.submit(existing_cooperative())
+    monkeypatch.setattr(listing, "unique_id", lambda base, fallback, taken: "amlou-tamanar")
+    before = tree(moderation.content)
+    code, _, err = moderation.run(capsys, "accept", reference)
+    assert code == 1
+    assert "exists already" in err and "amlou-tamanar.yaml" in err
+    assert tree(moderation.content) == before
+    pending = moderation.queue.get(reference)
+    assert pending is not None and pending.status == "pending"
+
+
+def test_a_missing_sqlite_database_is_named_not_created(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from the wrong folder, `list` must not make an empty queue and say "no submissions"."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TAAWUN_DATABASE_URL", raising=False)
+    assert main(["submissions", "list"]) == 2
+    assert "no checkout database at var/checkout.sqlite3" in capsys.readouterr().err
+    assert not (tmp_path / "var").exists()
+
+
+def test_errors_already_in_the_folder_are_not_blamed_on_the_listing(
+    moderation: Moderation, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reference = moderation.submit(existing_cooperative())
+    page = moderation.content / "pages" / "about.yaml"
+    page.write_text(page.read_text(encoding="utf-8") + "colour: blue\n", encoding="utf-8")
+    before = tree(moderation.content)
+    code, _, err = moderation.run(capsys, "accept", reference)
+    assert code == 1
+    assert "pages/about.yaml" in err and "unknown key `colour`" in err
+    assert "are in files already in" in err and "reject it" not in err
+    assert tree(moderation.content) == before

@@ -21,7 +21,7 @@ from typing import Any
 
 from checkout.database import make_engine, migrate
 from checkout.moderation import STATUSES, ModerationError, ModerationQueue, QueuedSubmission
-from checkout.settings import Settings, SettingsError
+from checkout.settings import Settings, SettingsError, sqlite_path
 
 from ..errors import ErrorReport
 from .gitbranch import GitRefused, Repository
@@ -82,6 +82,16 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.submissions_command == "accept" and not args.content.is_dir():
         print(f"taawun: the content folder {args.content} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    database_file = sqlite_path(settings.database_url)
+    if database_file is not None and not database_file.is_file():
+        # Run from the wrong folder, the default relative path would quietly make a new, empty
+        # database and report "no submissions" while the service's queue is full.
+        print(
+            f"taawun: there is no checkout database at {database_file}; run this where the "
+            "checkout service runs, or give --database (or $TAAWUN_DATABASE_URL) and --var-dir",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     engine = make_engine(settings.database_url)
     try:

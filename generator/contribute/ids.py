@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 
+from .. import slugs
 from .terminal import safe
-
-MAX_LENGTH = 48  # ids are in every URL of the entry: short, cut between words
-# Letters that Unicode does not decompose into a base letter and an accent.
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o"})
-# French elision (l'huile, d'argan): the article would become a lone letter in the id.
-_ELISION = re.compile(r"\b(?:[cdjlmnst]|qu)['’ʼ]", re.IGNORECASE)
-# A cooperative's name starts with its legal form; its id leaves that out (`argan-tamanar`).
-_LEGAL_FORM = re.compile(r"^(?:cooperative|union|cooperatives)(?:-(?:de|des|du|la|le|les))*-")
 
 
 def slugify(text: str) -> str:
-    """``"Huile d'argan pressée à froid"`` → ``"huile-argan-pressee-a-froid"``; ``""`` when
-    nothing in ``text`` is a Latin letter or a digit (an Arabic-only name)."""
-    # An escape sequence's letters (`\x1b[2J`) are not part of the name.
-    text = _ELISION.sub("", safe(text).translate(_LIGATURES))
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > MAX_LENGTH:
-        cut = slug[: MAX_LENGTH + 1].rfind("-")
-        slug = slug[: cut if cut > 0 else MAX_LENGTH].strip("-")
-    return slug
+    """The id :func:`generator.slugs.slugify` makes of ``text``, an escape sequence's letters
+    (``\\x1b[2J``) left out: they are not part of the name."""
+    return slugs.slugify(safe(text))
 
 
 def cooperative_slug(name_fr: str) -> str:
-    """``"Coopérative Argan Tamanar"`` → ``"argan-tamanar"``."""
-    slug = slugify(name_fr)
-    shorter = _LEGAL_FORM.sub("", slug)
-    return shorter if shorter != slug and shorter else slug
+    return slugs.cooperative_slug(safe(name_fr))
 
 
 def unique_id(base: str, fallback: str, taken: Callable[[str], bool]) -> str:

@@ -18,14 +18,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, get_args
+from typing import IO, Any, get_args
 
 from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic.fields import FieldInfo
 
 from ..build import check
-from ..errors import ErrorReport
-from ..models.common import Centimes
+from ..errors import ErrorReport, Problem
+from ..models.common import SLUG_RE, Centimes
 from ..models.cooperative import Cooperative
 from ..models.product import Product
 from ..models.submission import CooperativeDraft, PhotoDraft, ProductDraft
@@ -88,22 +88,32 @@ def listing_written(
     try:
         written = _write(files, draft, reference, today)
         result = check(content, today=today)
+        ours = {path.resolve() for path in written}
+
+        def in_listing(problem: Problem) -> bool:
+            where = problem.location.path
+            return (content / where).resolve() in ours or Path(where).resolve() in ours
+
         if result.report.has_errors:
+            problems = result.report.format("text")
+            if any(in_listing(error) for error in result.report.errors):
+                advice = (
+                    "Either reject it with --reason saying what the cooperative must change, "
+                    f"or correct {content} (for example the cooperative's file) and accept it again."
+                )
+                what = f"the listing of {reference} does not pass `taawun check`"
+            else:  # the listing is fine; the folder was already broken
+                advice = (
+                    f"These errors are in files already in {content}, not in this listing: "
+                    "correct them (`taawun check`), then accept it again."
+                )
+                what = f"{content} does not pass `taawun check`"
             raise ListingRejected(
-                f"the listing of {reference} does not pass `taawun check`, so nothing was "
-                f"written ({content} is as it was):\n{result.report.format('text')}\n"
-                "Either reject it with --reason saying what the cooperative must change, or "
-                f"correct {content} (for example the cooperative's file) and accept it again.",
+                f"{what}, so nothing was written ({content} is as it was):\n{problems}\n{advice}",
                 result.report,
             )
         if report is not None:
-            ours = {path.resolve() for path in written}
-            report.extend(
-                warning
-                for warning in result.report.warnings
-                if (content / warning.location.path).resolve() in ours
-                or Path(warning.location.path).resolve() in ours
-            )
+            report.extend(warning for warning in result.report.warnings if in_listing(warning))
         yield written
     except BaseException:
         files.undo()
@@ -128,8 +138,14 @@ def _parse(data: Mapping[str, Any], photos: list[Path]) -> _Draft:
     missing = [str(photo) for photo in photos if not photo.is_file()]
     if missing:
         raise ListingRejected(f"photo file(s) missing from the queue: {', '.join(missing)}")
-    if cooperative_id is not None and not isinstance(cooperative_id, str):
-        raise ListingRejected("`cooperative_id` must be a cooperative's id")
+    # The id becomes a folder name: an id, never a path (`../..`, `/srv/…`).
+    if cooperative_id is not None and not (
+        isinstance(cooperative_id, str) and SLUG_RE.match(cooperative_id)
+    ):
+        raise ListingRejected(
+            "`cooperative_id` must be a cooperative's id (lowercase letters, digits and '-'): "
+            "reject the submission and ask for the cooperative's id on the site"
+        )
     cooperative = None
     if cooperative_id is None:
         cooperative = _validated(CooperativeDraft, data["cooperative"], "cooperative")
@@ -158,9 +174,9 @@ def _write(files: _Files, draft: _Draft, reference: str, today: date) -> list[Pa
         coop_id = unique_id(
             cooperative_slug(_text(draft.cooperative, "name", "fr")),
             "cooperative",
-            lambda c: (
-                (content / "cooperatives" / f"{c}.yaml").exists()
-                or (content / "products" / c).exists()
+            lambda c: _any_exists(
+                *(content / "cooperatives" / f"{c}.{end}" for end in _ENTRY_FILES),
+                content / "products" / c,
             ),
         )
         entry = {"id": coop_id, **_fields(draft.cooperative, Cooperative, skip={"description"})}
@@ -174,7 +190,13 @@ def _write(files: _Files, draft: _Draft, reference: str, today: date) -> list[Pa
     product_id = unique_id(
         slugify(_text(draft.product, "name", "fr")),
         coop_id,
-        lambda p: p in taken or (content / media / f"{p}-1.jpg").exists(),
+        lambda p: (
+            p in taken
+            or _any_exists(
+                *(content / "products" / coop_id / f"{p}.{end}" for end in _ENTRY_FILES),
+                *(content / media / f"{p}-{n}.jpg" for n in range(1, len(draft.photos) + 1)),
+            )
+        ),
     )
     images = []
     for number, (photo, alt) in enumerate(draft.photos, start=1):
@@ -189,6 +211,15 @@ def _write(files: _Files, draft: _Draft, reference: str, today: date) -> list[Pa
     files.write_text(folder / f"{product_id}.yaml", dump(entry, header))
     _bodies(files, folder / product_id, draft.product)
     return list(files.written)
+
+
+# The files of one entry: an id is free only if none of them is there (a text or photo left
+# behind by hand would otherwise stop the acceptance).
+_ENTRY_FILES = ("yaml", "ar.md", "fr.md")
+
+
+def _any_exists(*paths: Path) -> bool:
+    return any(path.exists() for path in paths)
 
 
 def _bodies(files: _Files, stem: Path, draft: BaseModel) -> None:
@@ -253,17 +284,29 @@ class _Files:
 
     def write_text(self, path: Path, text: str) -> None:
         self._folder(path.parent)
-        with path.open("x", encoding="utf-8", newline="\n") as file:
+        with self._create(path, "x", encoding="utf-8", newline="\n") as file:
             self._created.append(path)
             self.written.append(path)
             file.write(text)
 
     def copy(self, source: Path, path: Path) -> None:
         self._folder(path.parent)
-        with source.open("rb") as read, path.open("xb") as write:
+        with source.open("rb") as read, self._create(path, "xb") as write:
             self._created.append(path)
             self.written.append(path)
             shutil.copyfileobj(read, write)
+
+    @staticmethod
+    def _create(path: Path, mode: str, **options: Any) -> IO[Any]:
+        """``path`` opened as a new file, refused in words if one is there: its id was chosen
+        free, so another acceptance running at the same moment wrote it."""
+        try:
+            return path.open(mode, **options)
+        except FileExistsError:
+            raise ListingRejected(
+                f"{path} exists already: another acceptance may be writing into the content "
+                "folder at this moment. Nothing was written; accept again in a minute."
+            ) from None
 
     def _folder(self, folder: Path) -> None:
         missing = [parent for parent in (folder, *folder.parents) if not parent.exists()]

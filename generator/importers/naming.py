@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 
+from .. import slugs
+
 MAX_LENGTH = 60
-# Letters NFKD does not split into a base letter and an accent.
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o"})
 
 
 def slugify(text: str) -> str:
     """`Préparer le bilan` → `preparer-le-bilan`; "" when nothing ASCII is left (Arabic titles)."""
-    plain = unicodedata.normalize("NFKD", text.translate(_LIGATURES))
-    plain = plain.encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
-    if len(slug) > MAX_LENGTH:
-        slug = slug[: MAX_LENGTH + 1].rsplit("-", 1)[0] or slug[:MAX_LENGTH]
-    return slug
+    return slugs.slugify(text, MAX_LENGTH)
 
 
 class Ids:

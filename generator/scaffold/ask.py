@@ -124,7 +124,9 @@ class Asker:
             notes.append(text(self.lang, "ask.default", default=default))
         elif optional:
             notes.append(text(self.lang, "ask.skip"))
-        prompt = question + (f" [{'; '.join(notes)}]" if notes else "") + " : "
+        # French puts a space before the colon; Arabic does not.
+        colon = " : " if self.lang == "fr" else ": "
+        prompt = question + (f" [{'; '.join(notes)}]" if notes else "") + colon
         while True:
             try:
                 answer = self._read(prompt).strip()

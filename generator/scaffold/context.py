@@ -16,9 +16,9 @@ from pydantic import BaseModel, TypeAdapter
 
 from ..errors import ErrorReport, display_path
 from ..i18n import Messages
-from ..importers.naming import slugify
 from ..loader import Content, load
 from ..models import Entity, LocalizedText
+from ..slugs import slugify
 from ..theme import DEFAULT_THEME
 from . import NewError
 from .ask import Asker, Validator
@@ -126,10 +126,16 @@ class Context:
         note = f"{REVIEW}: " + self.t("note.translate", language=self.t(f"language.{self.other}"))
         return {self.lang: answer, self.other: answer}, {self.other: note}
 
-    def new_id(self, question: str, name: Mapping[str, str], taken: Callable[[str], str]) -> str:
-        """An id for a new entry, proposed from its French name; ``taken`` says why one is not
-        free ("" when it is)."""
-        suggestion = slugify(name["fr"]) or None
+    def new_id(
+        self,
+        question: str,
+        name: Mapping[str, str],
+        taken: Callable[[str], str],
+        suggest: Callable[[str], str] = slugify,
+    ) -> str:
+        """An id for a new entry, proposed from its French name (by ``suggest``); ``taken``
+        says why one is not free ("" when it is)."""
+        suggestion = suggest(name["fr"]) or None
         if suggestion and taken(suggestion):
             suggestion = next(
                 (f"{suggestion}-{n}" for n in range(2, 100) if not taken(f"{suggestion}-{n}")),

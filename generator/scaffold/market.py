@@ -9,6 +9,7 @@ from ..models import Cooperative, Image, Product
 from ..models.cooperative import Contact, Delivery, Members, Register
 from ..models.data import Category
 from ..models.product import NetQuantity, Unit
+from ..slugs import cooperative_slug
 from . import NewError
 from .context import Context
 from .texts import text
@@ -37,7 +38,7 @@ def new_cooperative(ctx: Context) -> Path:
             return ctx.t("check.id-used", id=value)
         return ctx.free(folder / f"{value}.yaml")
 
-    coop_id = ctx.new_id("q.id", name, taken)
+    coop_id = ctx.new_id("q.id", name, taken, cooperative_slug)
     summary = ctx.texts("q.coop.summary")
     sector = ctx.choose_data("q.sector", "sectors")
     region = cast(str, ctx.choose_data("q.region", "regions"))

@@ -8,8 +8,8 @@ from typing import Any
 # key: (French, Arabic). Values in {braces} are filled in by ``text``.
 TEXTS: dict[str, tuple[str, str]] = {
     # -- the conversation ----------------------------------------------------------------------
-    "ask.default": ("Entrée : {default}", "Enter: {default}"),
-    "ask.skip": ("Entrée : passer", "Enter: تخطي"),
+    "ask.default": ("Entrée : {default}", "زر الإدخال: {default}"),
+    "ask.skip": ("Entrée : passer", "زر الإدخال: للتخطي"),
     "ask.wrong": ("« {answer} » ne convient pas : ", "«{answer}» غير مقبول: "),
     "ask.required": (
         "une réponse est nécessaire ici.",
@@ -40,24 +40,24 @@ TEXTS: dict[str, tuple[str, str]] = {
     "language.fr": ("en français", "بالفرنسية"),
     "intro.cooperative": (
         "Nouvelle coopérative. Répondez à chaque question puis appuyez sur Entrée.",
-        "تعاونية جديدة. أجب عن كل سؤال ثم اضغط Enter.",
+        "تعاونية جديدة. أجب عن كل سؤال ثم اضغط زر الإدخال (Enter).",
     ),
     "intro.product": (
         "Nouveau produit. Répondez à chaque question puis appuyez sur Entrée.",
-        "منتوج جديد. أجب عن كل سؤال ثم اضغط Enter.",
+        "منتج جديد. أجب عن كل سؤال ثم اضغط زر الإدخال (Enter).",
     ),
     "intro.idea": (
         "Nouvelle idée de projet. Répondez à chaque question puis appuyez sur Entrée.",
-        "فكرة مشروع جديدة. أجب عن كل سؤال ثم اضغط Enter.",
+        "فكرة مشروع جديدة. أجب عن كل سؤال ثم اضغط زر الإدخال (Enter).",
     ),
     "intro.course": (
         "Nouveau cours, avec son premier module et sa première leçon. Répondez à chaque "
         "question puis appuyez sur Entrée.",
-        "دورة جديدة، مع أول وحدة وأول درس. أجب عن كل سؤال ثم اضغط Enter.",
+        "دورة جديدة، مع أول وحدة وأول درس. أجب عن كل سؤال ثم اضغط زر الإدخال (Enter).",
     ),
     "intro.lesson": (
         "Nouvelle leçon. Répondez à chaque question puis appuyez sur Entrée.",
-        "درس جديد. أجب عن كل سؤال ثم اضغط Enter.",
+        "درس جديد. أجب عن كل سؤال ثم اضغط زر الإدخال (Enter).",
     ),
     # -- questions ------------------------------------------------------------------------------
     "q.id": (
@@ -75,7 +75,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "q.coop.register": (
         "Numéro d'immatriculation au registre des coopératives (par exemple 12/2008)",
-        "رقم التقييد في سجل التعاونيات (مثلا 12/2008)",
+        "رقم التسجيل في سجل التعاونيات (مثلا 12/2008)",
     ),
     "q.coop.court": (
         "Tribunal qui tient ce registre, {language}",
@@ -83,7 +83,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "q.coop.registered": (
         "Date d'immatriculation (AAAA-MM-JJ)",
-        "تاريخ التقييد (السنة-الشهر-اليوم)",
+        "تاريخ التسجيل (السنة-الشهر-اليوم)",
     ),
     "q.coop.founded": ("Date de création (AAAA-MM-JJ)", "تاريخ التأسيس (السنة-الشهر-اليوم)"),
     "q.coop.members": ("Nombre de membres", "عدد الأعضاء"),
@@ -96,13 +96,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q.coop.fee": ("Prix de la livraison, en dirhams", "ثمن التوصيل، بالدرهم"),
     "q.coop.days": (
         "Délai d'envoi d'une commande, en jours",
-        "مدة إرسال الطلبية، بالأيام",
+        "مدة إرسال الطلب، بالأيام",
     ),
-    "q.product.cooperative": ("Coopérative qui vend ce produit", "التعاونية التي تبيع هذا المنتوج"),
-    "q.product.name": ("Nom du produit, {language}", "اسم المنتوج، {language}"),
+    "q.product.cooperative": ("Coopérative qui vend ce produit", "التعاونية التي تبيع هذا المنتج"),
+    "q.product.name": ("Nom du produit, {language}", "اسم المنتج، {language}"),
     "q.product.summary": (
         "Une phrase qui décrit le produit, {language}",
-        "جملة تصف المنتوج، {language}",
+        "جملة تصف المنتج، {language}",
     ),
     "q.product.price": ("Prix en dirhams (par exemple 120.00)", "الثمن بالدرهم (مثلا 120.00)"),
     "q.product.quantity": (
@@ -120,12 +120,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "q.product.onssa": (
         "Numéro ONSSA du produit (la coopérative n'en a pas)",
-        "رقم المكتب الوطني للسلامة الصحية للمنتوج (ليس للتعاونية رقم)",
+        "رقم أونسا لهذا المنتج (ليس للتعاونية رقم)",
     ),
     "q.product.image": (
         "Chemin d'une image du produit dans le dossier de contenu (par exemple "
         "media/products/photo.jpg)",
-        "مسار صورة المنتوج في مجلد المحتوى (مثلا media/products/photo.jpg)",
+        "مسار صورة المنتج في مجلد المحتوى (مثلا media/products/photo.jpg)",
     ),
     "q.product.alt": ("Ce que montre cette image, {language}", "ما تُظهره هذه الصورة، {language}"),
     "q.idea.title": ("Titre de l'idée, {language}", "عنوان الفكرة، {language}"),
@@ -157,7 +157,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "q.idea.source": ("D'où vient l'idée", "مصدر الفكرة"),
     "q.idea.ref": (
         "Référence de la source (un document, un appel, une édition)",
-        "مرجع المصدر (وثيقة، طلب مشاريع، دورة)",
+        "مرجع المصدر (وثيقة، طلب مشاريع، نسخة)",
     ),
     "q.course.title": ("Titre du cours, {language}", "عنوان الدورة، {language}"),
     "q.course.summary": (
@@ -182,7 +182,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "q.lesson.minutes": (
         "Durée en minutes (lire la leçon et répondre au quiz)",
-        "المدة بالدقائق (قراءة الدرس والإجابة عن الأسئلة)",
+        "المدة بالدقائق (قراءة الدرس والإجابة عن الاختبار)",
     ),
     # -- what a wrong answer gets ---------------------------------------------------------------
     "hint.text": ("écrivez un texte.", "اكتب نصا."),
@@ -279,7 +279,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "note.photo": (
         "une image d'attente ; mettez la photo du produit dans media/products/{coop}/{id}.jpg "
         "et écrivez ce chemin ici",
-        "صورة مؤقتة؛ ضع صورة المنتوج في media/products/{coop}/{id}.jpg واكتب هذا المسار هنا",
+        "صورة مؤقتة؛ ضع صورة المنتج في media/products/{coop}/{id}.jpg واكتب هذا المسار هنا",
     ),
     "note.steps": ("des étapes types ; adaptez-les à l'idée", "مراحل نموذجية؛ كيّفها مع الفكرة"),
     "c.coop.head": (
@@ -298,7 +298,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "c.coop.register": (
         "L'immatriculation au registre des coopératives : numéro, tribunal, date.",
-        "التقييد في سجل التعاونيات: الرقم والمحكمة والتاريخ.",
+        "التسجيل في سجل التعاونيات: الرقم والمحكمة والتاريخ.",
     ),
     "c.coop.place": (
         "Le secteur (data/sectors.yaml), la région et la province (data/regions.yaml), la commune.",
@@ -306,9 +306,9 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "c.coop.founded": ("la date de création", "تاريخ التأسيس"),
     "c.coop.members": (
-        "Les membres à une date : total, femmes, jeunes (moins de 35 ans). Le bureau (board) est "
-        "facultatif.",
-        "الأعضاء في تاريخ معيّن: المجموع والنساء والشباب (أقل من 35 سنة). المجلس (board) اختياري.",
+        "Les membres à une date : total, femmes, jeunes (moins de 35 ans). Le conseil "
+        "d'administration (board) est facultatif.",
+        "الأعضاء في تاريخ معيّن: المجموع والنساء والشباب (أقل من 35 سنة). مجلس الإدارة (board) اختياري.",
     ),
     "c.coop.contact": (
         "Le contact publié sur la page. Numéros avec +212 ; WhatsApp, e-mail et langues parlées "
@@ -317,13 +317,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "c.coop.onssa": (
         "Pour vendre des produits alimentaires : l'autorisation ou l'agrément ONSSA.",
-        "لبيع المنتوجات الغذائية: ترخيص أو اعتماد المكتب الوطني للسلامة الصحية (ONSSA).",
+        "لبيع المنتجات الغذائية: ترخيص أو اعتماد المكتب الوطني للسلامة الصحية (أونسا).",
     ),
     "c.coop.labels": (
         "Les labels certifiés (data/labels.yaml), chacun avec son certificat.",
-        "العلامات المصادق عليها (data/labels.yaml)، كل واحدة مع شهادتها.",
+        "العلامات المعتمدة (data/labels.yaml)، كل واحدة مع شهادتها.",
     ),
-    "c.coop.delivery": ("La livraison des commandes.", "توصيل الطلبيات."),
+    "c.coop.delivery": ("La livraison des commandes.", "توصيل الطلبات."),
     "c.coop.zones": (
         "national, ou une liste de régions comme [souss-massa]",
         "national، أو قائمة جهات مثل [souss-massa]",
@@ -340,7 +340,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "paiement à la livraison : true (oui) ou false (non)",
         "الدفع عند التسليم: true (نعم) أو false (لا)",
     ),
-    "c.coop.days": ("jours pour envoyer une commande", "أيام إرسال الطلبية"),
+    "c.coop.days": ("jours pour envoyer une commande", "عدد الأيام لإرسال الطلب"),
     "c.coop.photos": (
         "Des photos (JPEG, PNG ou WebP sous media/cooperatives/), chacune décrite en arabe et en "
         "français. Voir docs/contributing-content.md pour la taille et les droits.",
@@ -353,7 +353,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "c.product.head": (
         "Le produit {id}, créé avec `taawun new product`.\n"
         "Sa description est dans {id}.ar.md et {id}.fr.md, à côté de ce fichier (Markdown).",
-        "المنتوج {id}، أنشئ بالأمر `taawun new product`.\n"
+        "المنتج {id}، أنشئ بالأمر `taawun new product`.\n"
         "وصفه في {id}.ar.md و {id}.fr.md بجانب هذا الملف (Markdown).",
     ),
     "c.product.cooperative": (
@@ -363,20 +363,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "c.product.name": ("Le nom, en arabe et en français.", "الاسم بالعربية والفرنسية."),
     "c.product.summary": (
         "Une phrase qui décrit le produit (dans les listes et la recherche).",
-        "جملة تصف المنتوج (في القوائم والبحث).",
+        "جملة تصف المنتج (في القوائم والبحث).",
     ),
     "c.product.category": ("la catégorie (data/categories.yaml)", "الصنف (data/categories.yaml)"),
     "c.product.price": (
         "le prix en dirhams, toutes taxes comprises, entre guillemets",
-        "الثمن بالدرهم مع الرسوم، بين علامتي تنصيص",
+        "الثمن بالدرهم شاملا الضرائب، بين علامتي تنصيص",
     ),
     "c.product.quantity": (
         "la quantité nette écrite sur l'étiquette (unités : ml, l, g, kg, piece)",
         "الكمية الصافية المكتوبة على الملصق (الوحدات: ml، l، g، kg، piece)",
     ),
     "c.product.variants": (
-        "D'autres tailles, chacune avec son identifiant (sku) et son prix :",
-        "أحجام أخرى، لكل منها معرّف (sku) وثمن:",
+        "D'autres tailles, chacune avec sa référence (sku) et son prix :",
+        "أحجام أخرى، لكل منها مرجع (sku) وثمن:",
     ),
     "c.product.availability": (
         "in_stock (en stock), made_to_order (sur commande), seasonal (avec season), sold_out",
@@ -387,12 +387,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "le poids du colis en grammes, emballage compris (pour la livraison)",
         "وزن الطرد بالغرام مع التغليف (للتوصيل)",
     ),
-    "c.product.onssa": ("le numéro ONSSA de ce produit", "رقم ONSSA لهذا المنتوج"),
+    "c.product.onssa": ("le numéro ONSSA de ce produit", "رقم أونسا لهذا المنتج"),
     "c.product.more": (
         "Facultatif : ingrédients et allergènes (alimentaire), durée de conservation en jours, "
-        "labels que la coopérative a certifiés.",
-        "اختياري: المكونات ومسببات الحساسية (للغذاء)، ومدة الصلاحية بالأيام، والعلامات المصادق "
-        "عليها للتعاونية.",
+        "labels certifiés de la coopérative.",
+        "اختياري: المكونات ومسببات الحساسية (للغذاء)، ومدة الصلاحية بالأيام، والعلامات المعتمدة "
+        "للتعاونية.",
     ),
     "c.product.images": (
         "Les photos (1 à 12), chacune décrite en arabe et en français (alt). Mettez-les dans "
@@ -421,7 +421,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "L'investissement : une ligne par achat, en dirhams ; le total est calculé.",
         "الاستثمار: سطر لكل شراء، بالدرهم؛ المجموع يُحسب تلقائيا.",
     ),
-    "c.idea.working-capital": ("le fonds de roulement", "رأس مال التسيير"),
+    "c.idea.working-capital": ("le fonds de roulement", "رأس المال العامل"),
     "c.idea.funding": (
         "Les financements possibles (data/funding.yaml) :",
         "مصادر التمويل الممكنة (data/funding.yaml):",
@@ -441,9 +441,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "مصدر الفكرة: ideathon أو cri أو indh أو odco أو taawun؛ مرجع؛ السنة.",
     ),
     "c.idea.reviewed": ("la date de la dernière relecture", "تاريخ آخر مراجعة"),
-    "step.group": ("Former le groupe", "تكوين المجموعة"),
+    "step.group": ("Constitution du groupe", "تكوين المجموعة"),
     "step.study": ("Étude de faisabilité", "دراسة الجدوى"),
-    "step.register": ("Immatriculation au registre", "التقييد في السجل"),
+    "step.register": ("Immatriculation au registre", "التسجيل في السجل"),
     "c.course.head": (
         "Le cours {id}, créé avec `taawun new course` (voir docs/academy.md).\n"
         "Ajoutez une leçon avec `taawun new lesson`.",
@@ -470,7 +470,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "c.course.certificate": (
         "l'attestation : activez-la (true) quand les leçons ont un quiz",
-        "الشهادة: فعّلها (true) عندما تكون للدروس أسئلة",
+        "الشهادة: فعّلها (true) عندما تكون للدروس اختبارات",
     ),
     "c.course.license": ("la licence des textes", "ترخيص النصوص"),
     "c.course.version": (
@@ -500,11 +500,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "c.lesson.type": ("text, audio, video ou activity", "text أو audio أو video أو activity"),
     "c.lesson.minutes": (
         "minutes pour lire et répondre au quiz",
-        "دقائق للقراءة والإجابة عن الأسئلة",
+        "الدقائق اللازمة للقراءة والإجابة عن الاختبار",
     ),
     "c.lesson.quiz": (
         "Facultatif : un quiz (types single, multi, true_false, order ; voir docs/academy.md).",
-        "اختياري: أسئلة (الأنواع single وmulti وtrue_false وorder؛ انظر docs/academy.md).",
+        "اختياري: اختبار (أسئلة من الأنواع single وmulti وtrue_false وorder؛ انظر docs/academy.md).",
     ),
 }
 

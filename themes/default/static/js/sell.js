@@ -108,8 +108,10 @@
     [...w.querySelectorAll("input[type=checkbox]")]
       .filter((b) => b.checked && (!name || b.name === name))
       .map((b) => b.value);
+  // Digits as Arabic keyboards type them (٠-٩, ۰-۹) and the Arabic decimal sign, read as 0-9 and ".".
+  const digits = (v) => v && v.replace(/[\u0660-\u0669\u06f0-\u06f9]/g, (c) => c.charCodeAt(0) & 15).replace(/\u066b/g, ".");
   const number = (w, re) => {
-    const v = value(w);
+    const v = digits(value(w));
     return v === undefined || !re.test(v) ? v : Number(v.replace(",", "."));
   };
   // Moroccan numbers as people write them (06…, 0 6…, +212 6…, 00212…) → E.164, like the cart.
@@ -121,8 +123,8 @@
   };
   const readers = {
     str: value,
-    tel: (w) => value(w) && phone(value(w)),
-    money: (w) => value(w) && value(w).replace(/\s/g, "").replace(",", "."),
+    tel: (w) => value(w) && phone(digits(value(w))),
+    money: (w) => value(w) && digits(value(w)).replace(/\s/g, "").replace(",", "."),
     int: (w) => number(w, /^-?\d+$/),
     num: (w) => number(w, /^-?\d+(?:[.,]\d+)?$/),
     bool: (w) => w.querySelector("input").checked,
@@ -178,10 +180,17 @@
       .format(bytes / (big ? 1048576 : 1024));
   };
 
+  // A file's type comes from its name: a PDF renamed .jpg says image/jpeg. Its first bytes say
+  // what it is (JPEG, PNG or WebP), so it is refused here rather than by the service.
+  const sniffed = new WeakMap();
+  const sniff = async (file) => {
+    const b = String.fromCharCode(...new Uint8Array(await file.slice(0, 12).arrayBuffer()));
+    sniffed.set(file, /^(\xff\xd8\xff|\x89PNG|RIFF[^]{4}WEBP)/.test(b));
+  };
   function photoError(file, n) {
     const path = "photos." + n + ".file";
     if (!file) return { path, kw: "photo_missing" };
-    if (!types.includes(file.type)) return { path, kw: "photo_type" };
+    if (!types.includes(file.type) || sniffed.get(file) === false) return { path, kw: "photo_type" };
     if (file.size > +form.dataset.photoBytes) return { path, kw: "photo_size", size: megabytes(file.size) };
   }
 
@@ -266,7 +275,7 @@
       const group = input.lang && w.closest(".group");
       const label = w.querySelector("label, legend").textContent.trim();
       const name = group ? group.querySelector("legend").textContent.trim() + " – " + label : label;
-      items.push(el("li", {}, el("a", { href: "#" + input.id }, name + " : " + note.textContent)));
+      items.push(el("li", {}, el("a", { href: "#" + input.id }, name + (lang === "fr" ? " : " : ": ") + note.textContent)));
       first = first || input;
     }
     if (items.length) {
@@ -385,6 +394,7 @@
     const shown = input.parentNode.querySelector(".photo-preview");
     shown.replaceChildren();
     const file = input.files[0];
+    if (file) await sniff(file).catch(() => {});
     const n = [...slots.children].indexOf(input.closest("[data-photo]"));
     const e = file && photoError(file, n);
     show(steps[at], e ? [e] : []);
