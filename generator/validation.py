@@ -128,6 +128,10 @@ def _problem(
     elif kind == "string_too_short":
         message = N_("`{where}` is empty")
         hint = N_("write the text, or remove the key if it is optional")
+    elif kind == "string_too_long":
+        message = N_("`{where}` is too long (at most {max_length} characters)")
+        hint = N_("shorten it; the page's body text is the place for details")
+        values["max_length"] = str(ctx.get("max_length"))
     elif kind == "too_short":
         message = N_("`{where}` needs at least {min_length} item(s)")
         values["min_length"] = ctx.get("min_length", 1)

@@ -342,3 +342,18 @@ def test_invalid_case_in_every_format(
         assert f"line={problem['line']},col={problem['col']}" in head
         shown = BIDI.sub("", text.replace("%0A", "\n").replace("%25", "%"))
         assert shown.startswith(problem["message"])
+
+
+def test_too_many_or_too_long_tags_are_named_in_each_language(
+    minimal_site: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Search words have limits (20, of 40 characters at most): a form or a careless copy
+    cannot fill a listing's index with a novel."""
+    product = next((minimal_site / "products").glob("*/huile-argan.yaml"))
+    text = product.read_text(encoding="utf-8")
+    product.write_text(f"{text}tags: [{', '.join(['x'] * 21)}]\n", encoding="utf-8")
+    french = json.loads(_run(minimal_site, "fr", "json", capsys))
+    assert [p["message"] for p in french] == ["`tags` contient trop d'éléments (20 au plus)"]
+    product.write_text(f"{text}tags: [{'a' * 41}]\n", encoding="utf-8")
+    [arabic] = json.loads(_run(minimal_site, "ar", "json", capsys))
+    assert arabic["message"] == "`tags[0]` طويل جدا (الحد الأقصى 40 حرفا)" and arabic["hint"]

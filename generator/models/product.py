@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -18,6 +18,8 @@ from .common import (
     content_error,
 )
 
+MAX_TAGS = 20
+Tag = Annotated[str, Field(min_length=1, max_length=40)]
 Unit = Literal["ml", "l", "g", "kg", "piece"]
 Availability = Literal["in_stock", "made_to_order", "seasonal", "sold_out"]
 
@@ -73,7 +75,7 @@ class Product(Entity):
     onssa_number: NonEmptyStr | None = None
     onssa_exempt_reason: LocalizedText | None = None
     images: list[Image] = Field(min_length=1, max_length=12)
-    tags: list[str] = []
+    tags: list[Tag] = Field(default=[], max_length=MAX_TAGS)  # search words, not shown as text
     published: date
     updated: date | None = None
 
