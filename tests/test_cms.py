@@ -37,6 +37,15 @@ DECAP_DIST = REPO / "tools" / "node_modules" / "decap-cms" / "dist"
 
 _STRING_LIST = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 _NUMBER = {"type": "number"}
+# The image and file widgets take the same options (decapcms.org/docs/widgets/image, …/file).
+_MEDIA_OPTIONS = {
+    "default": {"type": "string"},
+    "media_library": {"type": "object"},
+    "allow_multiple": {"type": "boolean"},
+    "choose_url": {"type": "boolean"},
+    "media_folder": {"type": "string"},
+    "public_folder": {"type": "string"},
+}
 _WIDGET_OPTIONS: dict[str, dict[str, Any]] = {
     # decapcms.org/docs/widgets/<name>: the options each widget documents.
     "string": {"default": {"type": "string"}},
@@ -113,22 +122,8 @@ _WIDGET_OPTIONS: dict[str, dict[str, Any]] = {
         "summary": {"type": "string"},
         "fields": {"$ref": "#/$defs/fields"},
     },
-    "image": {
-        "default": {"type": "string"},
-        "media_library": {"type": "object"},
-        "allow_multiple": {"type": "boolean"},
-        "choose_url": {"type": "boolean"},
-        "media_folder": {"type": "string"},
-        "public_folder": {"type": "string"},
-    },
-    "file": {
-        "default": {"type": "string"},
-        "media_library": {"type": "object"},
-        "allow_multiple": {"type": "boolean"},
-        "choose_url": {"type": "boolean"},
-        "media_folder": {"type": "string"},
-        "public_folder": {"type": "string"},
-    },
+    "image": _MEDIA_OPTIONS,
+    "file": _MEDIA_OPTIONS,
     "hidden": {"default": {}},
 }
 _REQUIRED_OPTIONS = {
