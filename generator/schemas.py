@@ -98,6 +98,11 @@ class References:
 
 
 # (model name, field alias) -> the References attribute listing the ids it may hold.
+# Ids listed in a schema at most. A national catalogue's 65,000 cooperatives would make the
+# product schema some 12 MB, fetched by editors and sent with the form; past this the field is
+# a plain id (its pattern), and `taawun check` says when it names no cooperative.
+MAX_ENUM = 1000
+
 REFERENCE_FIELDS: dict[tuple[str, str], str] = {
     ("Cooperative", "sector"): "sectors",
     ("Cooperative", "region"): "regions",
@@ -347,7 +352,7 @@ class _ContentSchema(GenerateJsonSchema):
         if attr is None or self.references is None:
             return
         known: dict[str, LocalizedName] = getattr(self.references, attr)
-        if known:
+        if 0 < len(known) <= MAX_ENUM:
             _add_enum(prop, known, self.lang)
 
     def _provinces(self, model: str, value: dict[str, Any]) -> None:

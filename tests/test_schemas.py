@@ -20,6 +20,7 @@ from generator.cli import main
 from generator.models.common import Entity
 from generator.schemas import (
     KINDS,
+    MAX_ENUM,
     TEXT_LANGUAGES,
     References,
     _field_key,
@@ -28,6 +29,7 @@ from generator.schemas import (
     reachable_models,
     references_from,
     schema_for,
+    schema_json,
 )
 from generator.sources import discover
 
@@ -238,6 +240,17 @@ def test_empty_references_leave_plain_slugs() -> None:
     assert schema["properties"]["region"]["enum"] == ["souss-massa"]
     assert "enum" not in schema["properties"]["sector"]
     assert Draft202012Validator(schema["properties"]["sector"]).is_valid("any-sector")
+
+
+def test_a_national_list_of_ids_stays_a_pattern_not_a_12_mb_enum() -> None:
+    many = {f"coop-{n}": {"ar": "تعاونية", "fr": "Coopérative"} for n in range(MAX_ENUM + 1)}
+    few = dict(list(many.items())[:MAX_ENUM])
+    assert (
+        "enum" in schema_for("product", References(cooperatives=few))["properties"]["cooperative"]
+    )
+    cooperative = schema_for("product", References(cooperatives=many))["properties"]["cooperative"]
+    assert "enum" not in cooperative and cooperative["pattern"]
+    assert len(schema_json("submission", References(cooperatives=many))) < 100_000
 
 
 # -- texts --------------------------------------------------------------------------------------
