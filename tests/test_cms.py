@@ -582,8 +582,8 @@ def decap_page(browser: Any, config: dict[str, Any]) -> Any:
     page = context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    # Leaving an entry asks for confirmation (Decap marks an entry changed once its widgets
-    # have normalised the values they show): say yes, nothing is saved.
+    # Leaving a changed entry asks "leave this page?": say yes (nothing is saved); the test
+    # counts these prompts itself.
     page.on("dialog", lambda dialog: dialog.accept())
     page.on(
         "console",
@@ -618,12 +618,64 @@ def decap_page(browser: Any, config: dict[str, Any]) -> Any:
     context.close()
 
 
+# Decap's state is a Redux store with no public handle: it is found through React's internals,
+# as the `store` prop of the root's provider. Returns the entry being edited as the editor
+# holds it (`draft`), as it was read from the repository (`stored`), and Decap's changed flag.
+_EDITED_ENTRY_JS = """() => {
+  const root = document.querySelector('#nc-root');
+  const key = Object.keys(root).find(k => k.startsWith('__reactContainer$'));
+  const fibers = [root[key]];
+  let store = null;
+  while (fibers.length && !store) {
+    const fiber = fibers.pop();
+    const props = fiber.memoizedProps;
+    if (props && props.store && typeof props.store.getState === 'function') store = props.store;
+    if (fiber.sibling) fibers.push(fiber.sibling);
+    if (fiber.child) fibers.push(fiber.child);
+  }
+  const state = store.getState();
+  const entry = state.entryDraft.get('entry');
+  const id = `${entry.get('collection')}.${entry.get('slug')}`;
+  return {
+    changed: state.entryDraft.get('hasChanged'),
+    draft: entry.get('data').toJS(),
+    stored: state.entries.getIn(['entities', id, 'data']).toJS(),
+  };
+}"""
+
+
+def _changes(before: Any, after: Any, path: str = "") -> dict[str, tuple[Any, Any]]:
+    """Where ``after`` differs from ``before``: dotted path → (before, after)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        found: dict[str, tuple[Any, Any]] = {}
+        for key in sorted(set(before) | set(after)):
+            found.update(_changes(before.get(key), after.get(key), f"{path}.{key}".lstrip(".")))
+        return found
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        found = {}
+        for index, pair in enumerate(zip(before, after, strict=True)):
+            found.update(_changes(*pair, f"{path}[{index}]"))
+        return found
+    same = before == after and type(before) is type(after)
+    return {} if same else {path: (before, after)}
+
+
+def _normalised_on_open(collection: str, stored: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """What Decap rewrites on opening an entry (docs/cms.md): a required multiple `select`
+    turns a single value into a list, so `zones: national` becomes `[national]`."""
+    zones = stored.get("delivery", {}).get("zones") if collection == "cooperatives" else None
+    return {"delivery.zones": (zones, [zones])} if isinstance(zones, str) else {}
+
+
 def test_real_decap_loads_the_config_and_opens_each_collections_entries(
     decap_page: tuple[Any, list[str]], config: dict[str, Any]
 ) -> None:
     page, problems = decap_page
     assert page.locator("text=Error loading the CMS configuration").count() == 0
+    prompts: list[str] = []
+    page.on("dialog", lambda dialog: prompts.append(dialog.message))
     opened = []
+    changed: list[str] = []
     for collection in config["collections"]:
         page.goto(f"{ORIGIN}/admin/#/collections/{collection['name']}")
         entry = page.locator('a[href*="/entries/"]').first
@@ -639,6 +691,15 @@ def test_real_decap_loads_the_config_and_opens_each_collections_entries(
             timeout=30_000,
         )
         assert page.locator("text=/There.s been an error|Sorry!/").count() == 0, collection["name"]
+        # Opening an entry changes nothing but what docs/cms.md says Decap rewrites.
+        edited = page.evaluate(_EDITED_ENTRY_JS)
+        expected = _normalised_on_open(collection["name"], edited["stored"])
+        assert _changes(edited["stored"], edited["draft"]) == expected, collection["name"]
+        assert edited["changed"] is bool(expected), collection["name"]
+        changed.extend([collection["name"]] if expected else [])
         opened.append(collection["name"])
+    page.goto(f"{ORIGIN}/admin/#/collections/{config['collections'][0]['name']}")
     assert len(opened) == len(config["collections"])
+    # A widget that changed a value after the check above would still ask on leaving.
+    assert len(prompts) == len(changed)
     assert problems == []
