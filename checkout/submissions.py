@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 import re
-import typing
 from typing import Any
 
-from pydantic import BaseModel, BeforeValidator, ValidationError
-from pydantic.fields import FieldInfo
+from pydantic import BaseModel, ValidationError
 
 # The checkout service imports `generator.models` and nothing else from `generator`: those
 # models are plain pydantic, the one source of truth for what content may say, so the form,
 # `taawun check` and this service apply the same rules. The rest of the generator (loading,
 # rendering, building) is not needed to take a submission and is kept out of the service.
-from generator.models.common import Centimes
+from generator.models.common import dirhams, is_money
 from generator.models.submission import MAX_PHOTOS, Submission
 
 from .catalogue import Catalogue
@@ -230,18 +228,6 @@ def photo_count_problem(described: int, sent: int) -> ApiError | None:
     return None
 
 
-# The marks that make a field an amount of money (centimes in the model, "80.00" in files).
-_MONEY = [mark for mark in typing.get_args(Centimes)[1:] if isinstance(mark, BeforeValidator)]
-
-
-def _is_money(info: FieldInfo) -> bool:
-    def marked(annotation: Any) -> bool:
-        args = typing.get_args(annotation)
-        return any(arg in _MONEY for arg in args) or any(marked(arg) for arg in args)
-
-    return any(mark in _MONEY for mark in info.metadata) or marked(info.annotation)
-
-
 def _as_written(model: BaseModel) -> dict[str, Any]:
     dumped = model.model_dump(mode="json", by_alias=True, exclude_unset=True)
     _rewrite(model, dumped)
@@ -254,8 +240,8 @@ def _rewrite(model: BaseModel, dumped: dict[str, Any]) -> None:
         if key not in dumped:
             continue
         value = getattr(model, name)
-        if isinstance(value, int) and not isinstance(value, bool) and _is_money(info):
-            dumped[key] = f"{value // 100}.{value % 100:02d}"
+        if isinstance(value, int) and not isinstance(value, bool) and is_money(info):
+            dumped[key] = dirhams(value)
         elif isinstance(value, float) and value.is_integer():
             dumped[key] = int(value)  # 250, not 250.0, as people write it
         elif isinstance(value, BaseModel):

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from .i18n import plain
 from .models import Cooperative, Course, Product
+from .models.common import dirhams
 from .site import Site
 
 AVAILABILITY = {
@@ -23,10 +24,6 @@ def script(data: dict[str, Any]) -> Markup:
     # "</" inside a JSON string would close the script element early.
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return Markup(f'<script type="application/ld+json">{text}</script>')
-
-
-def _price(centimes: int) -> str:
-    return f"{centimes // 100}.{centimes % 100:02d}"
 
 
 def breadcrumbs(items: list[tuple[str, str]]) -> dict[str, Any]:
@@ -46,7 +43,7 @@ def product(site: Site, item: Product, lang: str, url: str, image_url: str) -> d
         {
             "@type": "Offer",
             "sku": sku,
-            "price": _price(price),
+            "price": dirhams(price),
             "priceCurrency": "MAD",
             "availability": AVAILABILITY[availability],
             "url": url,
@@ -71,8 +68,8 @@ def product(site: Site, item: Product, lang: str, url: str, image_url: str) -> d
         else {
             "@type": "AggregateOffer",
             "priceCurrency": "MAD",
-            "lowPrice": _price(item.min_price),
-            "highPrice": _price(max([item.price, *(v.price for v in item.variants)])),
+            "lowPrice": dirhams(item.min_price),
+            "highPrice": dirhams(max([item.price, *(v.price for v in item.variants)])),
             "offerCount": len(offers),
             "offers": offers,
         },

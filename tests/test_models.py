@@ -73,3 +73,16 @@ def test_quiz_rules(kind: str, correct: list[bool], ok: bool) -> None:
 def test_members_parts_cannot_exceed_total() -> None:
     with pytest.raises(ValidationError, match="larger than `total`"):
         Members.model_validate({"total": 10, "women": 12, "youth": 0, "as_of": "2025-12-31"})
+
+
+def test_money_is_found_and_written_back_as_content_files_write_it() -> None:
+    """The form service and `submissions accept` write amounts back with these."""
+    from generator.models.common import dirhams, is_money
+    from generator.models.cooperative import Delivery
+    from generator.models.product import Product
+
+    fields = Delivery.model_fields
+    assert is_money(fields["fee"]) and is_money(fields["cod_max"])  # plain, and optional
+    assert not is_money(fields["lead_time_days"]) and not is_money(Product.model_fields["stock"])
+    assert [dirhams(c) for c in (12050, 5, 0)] == ["120.50", "0.05", "0.00"]
+    assert TypeAdapter(Centimes).validate_python(dirhams(98765)) == 98765

@@ -18,14 +18,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, get_args
+from typing import IO, Any
 
-from pydantic import BaseModel, BeforeValidator, ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
 from ..build import check
 from ..errors import ErrorReport, Problem
-from ..models.common import SLUG_RE, Centimes
+from ..models.common import SLUG_RE, dirhams, is_money
 from ..models.cooperative import Cooperative
 from ..models.product import Product
 from ..models.submission import CooperativeDraft, PhotoDraft, ProductDraft
@@ -33,7 +33,6 @@ from .ids import cooperative_slug, slugify, unique_id
 from .yamlout import dump
 
 # The validator that reads "120.00" into centimes: it marks a money field, however nested.
-_MONEY = next(m for m in get_args(Centimes)[1:] if isinstance(m, BeforeValidator))
 
 
 class ListingRejected(Exception):
@@ -260,17 +259,11 @@ def _value(value: Any, info: FieldInfo | None) -> Any:
         return _fields(value, type(value))
     if isinstance(value, list):
         return [_value(item, None) for item in value]
-    if info is not None and isinstance(value, int) and _is_money(info):
-        return f"{value // 100}.{value % 100:02d}"
+    if info is not None and isinstance(value, int) and is_money(info):
+        return dirhams(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
-
-
-def _is_money(info: FieldInfo) -> bool:
-    return _MONEY in info.metadata or any(
-        _MONEY in getattr(arg, "__metadata__", ()) for arg in get_args(info.annotation)
-    )
 
 
 class _Files:

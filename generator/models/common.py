@@ -17,6 +17,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from ..messages import N_, Msg, Value, render
@@ -129,6 +130,26 @@ Centimes = Annotated[
     int, BeforeValidator(_to_centimes), WithJsonSchema(MONEY_SCHEMA, mode="validation")
 ]
 """An amount of money in integer centimes (MAD), written in content as "120.00"."""
+
+
+def dirhams(centimes: int) -> str:
+    """Centimes → the amount as content files write it: ``12050`` → ``"120.50"``."""
+    return f"{centimes // 100}.{centimes % 100:02d}"
+
+
+def is_money(info: FieldInfo) -> bool:
+    """Whether a model field holds :data:`Centimes` (alone, optional, or in a list)."""
+
+    def marked(metadata: typing.Iterable[Any]) -> bool:
+        return any(isinstance(m, BeforeValidator) and m.func is _to_centimes for m in metadata)
+
+    def inside(annotation: Any) -> bool:
+        return marked(getattr(annotation, "__metadata__", ())) or any(
+            inside(arg) for arg in typing.get_args(annotation)
+        )
+
+    return marked(info.metadata) or inside(info.annotation)
+
 
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 

@@ -6,6 +6,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, cast, get_args
 
 from ..models import Cooperative, Image, Product
+from ..models.common import dirhams
 from ..models.cooperative import Contact, Delivery, Members, Register
 from ..models.data import Category
 from ..models.product import NetQuantity, Unit
@@ -20,7 +21,7 @@ IMAGE_SUFFIXES = {".svg", ".jpg", ".jpeg", ".png", ".webp"}  # those `taawun che
 
 def money(centimes: int) -> str:
     """Centimes → the quoted dirhams content files write ("120.00")."""
-    return q(f"{centimes // 100}.{centimes % 100:02d}")
+    return q(dirhams(centimes))
 
 
 def story(ctx: Context, heading: str, summary: dict[str, str]) -> dict[str, str]:
