@@ -34,40 +34,40 @@ def add_commands(commands: Any) -> None:
     sub = p.add_subparsers(dest="checkout_command", required=True, metavar="ACTION")
     serve = sub.add_parser("serve", help="start the order API (uvicorn)")
     serve.add_argument("--site", help="built site folder or catalogue URL (default: public)")
-    _database_option(serve)
+    database_option(serve)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8100)
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default: 1)")
     migrate_cmd = sub.add_parser("migrate", help="create or update the database's tables")
-    _database_option(migrate_cmd)
+    database_option(migrate_cmd)
 
     p = commands.add_parser("orders", help="the orders a cooperative has to ship")
     sub = p.add_subparsers(dest="orders_command", required=True, metavar="ACTION")
     listing = sub.add_parser("list", help="sub-orders, oldest first")
     listing.add_argument("--cooperative", help="one cooperative's id")
     listing.add_argument("--status", help="e.g. to_ship, shipped, awaiting_payment")
-    _database_option(listing)
+    database_option(listing)
     show = sub.add_parser("show", help="one order with its lines and history")
     show.add_argument("id", help="order id (TW-…)")
-    _database_option(show)
+    database_option(show)
     export = sub.add_parser("export", help="sub-orders with buyer and lines, as CSV or JSON")
     export.add_argument("--cooperative", help="one cooperative's id")
     export.add_argument("--status")
     export.add_argument("--format", choices=["csv", "json"], default="csv")
-    _database_option(export)
+    database_option(export)
     mark = sub.add_parser("mark", help="move an order (TW-…) or one sub-order (TW-…/2) on")
     mark.add_argument("id")
     mark.add_argument("status", choices=MARKABLE)
     mark.add_argument("--note", help="kept in the order's history")
-    _database_option(mark)
+    database_option(mark)
     refund = sub.add_parser(
         "refund", help="refund a card order paid after its products sold out (refund_due)"
     )
     refund.add_argument("id")
-    _database_option(refund)
+    database_option(refund)
 
 
-def _database_option(p: argparse.ArgumentParser) -> None:
+def database_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--database",
         help="database URL (default: $TAAWUN_DATABASE_URL or sqlite:///var/checkout.sqlite3)",

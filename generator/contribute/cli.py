@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from checkout.cli import database_option
 from checkout.database import make_engine, migrate
 from checkout.moderation import STATUSES, ModerationError, ModerationQueue, QueuedSubmission
 from checkout.settings import Settings, SettingsError, sqlite_path
@@ -63,10 +64,7 @@ def add_commands(commands: Any) -> None:
 
 
 def _queue_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--database",
-        help="database URL (default: $TAAWUN_DATABASE_URL or sqlite:///var/checkout.sqlite3)",
-    )
+    database_option(p)  # the same database as the checkout service and `taawun orders`
     p.add_argument(
         "--var-dir",
         type=Path,
